@@ -1,0 +1,10 @@
+r"""Associative-memory graph embeddings for PyTorch Geometric."""
+import pyg_hopfield.typing
+import pyg_hopfield.utils
+import pyg_hopfield.transforms
+
+__version__ = '0.1.0'
+
+__all__ = [
+    '__version__',
+]

@@ -1,0 +1,116 @@
+r"""Input validation shared by every public entry point.
+
+Each check raises one :class:`ValueError` that names the argument, the bad
+value and the fix, so that nothing downstream is silently wrong.
+"""
+from typing import Optional
+
+import torch
+from torch import Tensor
+
+
+def check_edge_index(
+    edge_index: Tensor,
+    num_nodes: Optional[int] = None,
+    edge_weight: Optional[Tensor] = None,
+    allow_empty: bool = False,
+) -> int:
+    r"""Validates a graph given as :obj:`edge_index` (and optional
+    :obj:`edge_weight`) and returns its number of nodes.
+
+    Args:
+        edge_index (torch.Tensor): The edge indices of shape :obj:`[2, E]`
+            and dtype :obj:`torch.long`.
+        num_nodes (int, optional): The number of nodes. Inferred as
+            :obj:`edge_index.max() + 1` when :obj:`None`.
+            (default: :obj:`None`)
+        edge_weight (torch.Tensor, optional): Edge weights of shape
+            :obj:`[E]`, finite and non-negative. (default: :obj:`None`)
+        allow_empty (bool, optional): If :obj:`False`, a graph without
+            edges raises. (default: :obj:`False`)
+
+    Returns:
+        int: The number of nodes.
+
+    Examples:
+        >>> edge_index = torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]])
+        >>> check_edge_index(edge_index)
+        3
+        >>> check_edge_index(edge_index, num_nodes=2)
+        Traceback (most recent call last):
+        ...
+        ValueError: 'edge_index' contains node 2 but num_nodes=2; pass ...
+    """
+    if not isinstance(edge_index, Tensor):
+        raise ValueError(f"'edge_index' must be a torch.Tensor of shape "
+                         f"[2, num_edges], got {type(edge_index).__name__}")
+    if edge_index.dim() != 2 or edge_index.size(0) != 2:
+        raise ValueError(f"'edge_index' must have shape [2, num_edges], got "
+                         f"{list(edge_index.shape)}; transpose an [E, 2] "
+                         f"edge list with 'edge_index.t()'")
+    if edge_index.dtype != torch.long:
+        raise ValueError(f"'edge_index' must have dtype torch.long, got "
+                         f"{edge_index.dtype}; convert it with "
+                         f"'edge_index.long()'")
+    num_edges = edge_index.size(1)
+    if num_nodes is not None:
+        if isinstance(num_nodes, bool) or not isinstance(num_nodes, int):
+            raise ValueError(f"'num_nodes' must be an int, got "
+                             f"{num_nodes!r}")
+        if num_nodes < 0:
+            raise ValueError(f"'num_nodes' must be non-negative, got "
+                             f"{num_nodes}")
+    if num_edges == 0:
+        if not allow_empty:
+            raise ValueError("'edge_index' is empty: the graph has no edges "
+                             "to embed or evaluate; pass a graph with at "
+                             "least one edge")
+        if num_nodes is None or num_nodes == 0:
+            raise ValueError("'num_nodes' must be given and positive for a "
+                             "graph without edges")
+        return num_nodes
+    min_index = int(edge_index.min())
+    if min_index < 0:
+        raise ValueError(f"'edge_index' contains the negative node index "
+                         f"{min_index}; node ids must be 0-based and "
+                         f"non-negative")
+    max_index = int(edge_index.max())
+    if num_nodes is None:
+        num_nodes = max_index + 1
+    elif max_index >= num_nodes:
+        raise ValueError(f"'edge_index' contains node {max_index} but "
+                         f"num_nodes={num_nodes}; pass num_nodes>="
+                         f"{max_index + 1} or relabel the nodes")
+    if edge_weight is not None:
+        check_edge_weight(edge_weight, num_edges)
+    return num_nodes
+
+
+def check_edge_weight(edge_weight: Tensor, num_edges: int) -> None:
+    r"""Validates edge weights: a floating :obj:`[E]` tensor of finite,
+    non-negative values."""
+    if not isinstance(edge_weight, Tensor):
+        raise ValueError(f"'edge_weight' must be a torch.Tensor, got "
+                         f"{type(edge_weight).__name__}")
+    if not edge_weight.is_floating_point():
+        raise ValueError(f"'edge_weight' must be a floating-point tensor, "
+                         f"got {edge_weight.dtype}; convert it with "
+                         f"'edge_weight.float()'")
+    if edge_weight.dim() != 1 or edge_weight.numel() != num_edges:
+        raise ValueError(f"'edge_weight' must have shape [{num_edges}] "
+                         f"(one weight per edge), got "
+                         f"{list(edge_weight.shape)}")
+    if not bool(torch.isfinite(edge_weight).all()):
+        raise ValueError("'edge_weight' contains NaN or infinite values; "
+                         "clean the weights before embedding")
+    if bool((edge_weight < 0).any()):
+        raise ValueError(f"'edge_weight' contains the negative weight "
+                         f"{float(edge_weight.min())}; transition "
+                         f"probabilities need non-negative weights")
+
+
+def check_seed(seed: int) -> int:
+    r"""Validates a random seed (a non-negative :obj:`int`)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"'seed' must be a non-negative int, got {seed!r}")
+    return seed
