@@ -2,6 +2,7 @@ r"""Associative-memory graph embeddings for PyTorch Geometric."""
 import pyg_hopfield.typing
 import pyg_hopfield.utils
 import pyg_hopfield.transforms
+import pyg_hopfield.datasets
 
 __version__ = '0.1.0'
 

@@ -1,0 +1,393 @@
+r"""Shared machinery of the dataset classes: where raw files come from, how
+they are checked, and how every graph is brought into one canonical form.
+
+Raw files are looked up in this order (see :func:`fetch_raw_file`):
+
+1. ``<root>/<name>/raw/<file>`` (files you put there yourself are trusted,
+   as in PyG, and are not checksummed; a parse error still names them);
+2. the local mirror folder named by the environment variable
+   ``PYG_HOPFIELD_DATA``, laid out like the project's ``shared/datasets``
+   folder (the file is sha256-checked, then *copied* into ``raw/``; the
+   mirror is never written to);
+3. a copy shipped inside the package (``pyg_hopfield/datasets/data/``, only
+   USAir), sha256-checked and copied;
+4. the canonical URL, through :func:`torch_geometric.data.download_url`,
+   sha256-checked after the download (a mismatching download is deleted).
+   Setting ``PYG_HOPFIELD_OFFLINE=1`` disables this step.
+
+``root=None`` resolves to ``$PYG_HOPFIELD_ROOT`` if set, else to
+``~/.cache/pyg_hopfield``.
+"""
+import hashlib
+import os
+import os.path as osp
+import shutil
+from typing import Callable, List, NamedTuple, Optional, Tuple
+
+import numpy as np
+import torch
+from torch import Tensor
+from torch_geometric.data import Data, InMemoryDataset, download_url
+from torch_geometric.transforms import BaseTransform, Compose
+from torch_geometric.utils import (
+    coalesce,
+    remove_self_loops,
+    to_undirected,
+)
+
+#: Environment variable naming a read-only local mirror of the raw files.
+MIRROR_ENV = 'PYG_HOPFIELD_DATA'
+#: Environment variable naming the default ``root`` folder.
+ROOT_ENV = 'PYG_HOPFIELD_ROOT'
+#: Environment variable that, when set to a true value, forbids downloads.
+OFFLINE_ENV = 'PYG_HOPFIELD_OFFLINE'
+
+PACKAGE_DATA_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'data')
+
+
+class RawFile(NamedTuple):
+    r"""One raw file of a dataset: its name inside ``raw/``, its canonical
+    URL, its sha256 (:obj:`None` if unknown) and its path inside the
+    mirror."""
+    name: str
+    url: str
+    sha256: Optional[str]
+    mirror_path: str
+
+
+def default_root() -> str:
+    r"""The default dataset cache folder: ``$PYG_HOPFIELD_ROOT`` if set, else
+    ``~/.cache/pyg_hopfield``."""
+    root = os.environ.get(ROOT_ENV)
+    if root:
+        return osp.expanduser(root)
+    return osp.join(osp.expanduser('~'), '.cache', 'pyg_hopfield')
+
+
+def resolve_root(root: Optional[str]) -> str:
+    return default_root() if root is None else osp.expanduser(str(root))
+
+
+def is_offline() -> bool:
+    return os.environ.get(OFFLINE_ENV, '').lower() in {'1', 'true', 'yes'}
+
+
+def mirror_dir() -> Optional[str]:
+    path = os.environ.get(MIRROR_ENV)
+    return osp.expanduser(path) if path else None
+
+
+def sha256sum(path: str) -> str:
+    r"""The hex sha256 of the file at :obj:`path`."""
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_sha256(path: str, expected: Optional[str]) -> None:
+    r"""Raises a :class:`RuntimeError` naming :obj:`path` if its sha256 is
+    not :obj:`expected` (nothing is checked if :obj:`expected` is
+    :obj:`None`)."""
+    if expected is None:
+        return
+    actual = sha256sum(path)
+    if actual != expected:
+        raise RuntimeError(
+            f"Checksum mismatch for '{path}': sha256 is {actual} but "
+            f"{expected} was expected. The file is corrupt, truncated or a "
+            f"different version; replace it with the original file")
+
+
+def copy_file(src: str, dst: str) -> None:
+    r"""Copies the bytes only (never the read-only mode of a mirror)."""
+    os.makedirs(osp.dirname(dst), exist_ok=True)
+    tmp = dst + '.part'
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
+def missing_file_message(dataset: str, raw_file: RawFile, dst: str,
+                         reason: str) -> str:
+    return (f"Could not find the raw file '{raw_file.name}' of dataset "
+            f"'{dataset}' ({reason}). Either put it at '{dst}', or set the "
+            f"environment variable {MIRROR_ENV} to a mirror folder holding "
+            f"'<mirror>/{raw_file.mirror_path}', or let it be downloaded "
+            f"from {raw_file.url} (unset {OFFLINE_ENV})")
+
+
+def fetch_raw_file(
+    raw_file: RawFile,
+    raw_dir: str,
+    dataset: str,
+    packaged: bool = False,
+    log: bool = True,
+) -> str:
+    r"""Brings :obj:`raw_file` into :obj:`raw_dir` (see the module docstring
+    for the lookup order) and returns its path there."""
+    dst = osp.join(raw_dir, raw_file.name)
+    if osp.isfile(dst):
+        return dst
+
+    sources: List[str] = []
+    mirror = mirror_dir()
+    if mirror is not None:
+        sources.append(osp.join(mirror, raw_file.mirror_path))
+    if packaged:
+        sources.append(osp.join(PACKAGE_DATA_DIR, raw_file.name))
+    for src in sources:
+        if osp.isfile(src):
+            check_sha256(src, raw_file.sha256)
+            copy_file(src, dst)
+            return dst
+
+    if is_offline():
+        raise FileNotFoundError(
+            missing_file_message(dataset, raw_file, dst,
+                                 f'downloads are disabled by {OFFLINE_ENV}'))
+    try:
+        path = download_url(raw_file.url, raw_dir, log=log,
+                            filename=raw_file.name)
+    except Exception as e:  # no network, HTTP error, ...
+        if osp.exists(dst):
+            os.remove(dst)
+        raise FileNotFoundError(
+            missing_file_message(dataset, raw_file, dst,
+                                 f'the download failed: {e!r}')) from e
+    try:
+        check_sha256(path, raw_file.sha256)
+    except RuntimeError:
+        os.remove(path)
+        raise
+    return path
+
+
+def open_error(path: str, what: str, e: BaseException) -> RuntimeError:
+    return RuntimeError(
+        f"Could not parse '{path}' as {what} ({type(e).__name__}: {e}). The "
+        f"file is corrupt or truncated: delete it and load the dataset "
+        f"again to fetch a fresh copy")
+
+
+def is_gzip(path: str) -> bool:
+    with open(path, 'rb') as f:
+        return f.read(2) == b'\x1f\x8b'
+
+
+def read_mat(path: str, keys: Tuple[str, ...]) -> dict:
+    r"""Reads the arrays :obj:`keys` from a MATLAB file, raising an error
+    naming :obj:`path` if it cannot be parsed."""
+    import scipy.io
+    try:
+        mat = scipy.io.loadmat(path)
+    except Exception as e:
+        raise open_error(path, 'a MATLAB .mat file', e) from e
+    missing = [key for key in keys if key not in mat]
+    if missing:
+        raise RuntimeError(
+            f"'{path}' has no variable(s) {missing} (found "
+            f"{sorted(k for k in mat if not k.startswith('__'))}); it is not "
+            f"the expected file")
+    return mat
+
+
+def read_edge_list(path: str) -> np.ndarray:
+    r"""Reads a whitespace-separated integer edge list (plain or gzip, ``#``
+    comments, LF or CRLF line endings) into an :obj:`int64` array of shape
+    :obj:`[num_lines, 2]`, vectorised through :func:`pandas.read_csv`.
+    Extra columns (e.g. weights) are ignored."""
+    import pandas as pd
+    try:
+        df = pd.read_csv(
+            path,
+            sep=r'\s+',
+            comment='#',
+            header=None,
+            compression='gzip' if is_gzip(path) else None,
+            dtype=np.float64,
+        )
+    except Exception as e:
+        raise open_error(path, 'a whitespace-separated edge list', e) from e
+    values = df.to_numpy()
+    if values.ndim != 2 or values.shape[1] < 2:
+        raise open_error(path, 'a whitespace-separated edge list',
+                         ValueError('expected two node ids a line'))
+    values = values[:, :2]
+    if np.isnan(values).any():
+        line = int(np.isnan(values).any(axis=1).nonzero()[0][0])
+        raise open_error(
+            path, 'a whitespace-separated edge list',
+            ValueError(f'data line {line + 1} has fewer than two node ids'))
+    if (values != np.round(values)).any() or (values < 0).any():
+        raise open_error(path, 'a whitespace-separated edge list',
+                         ValueError('node ids must be non-negative integers'))
+    return values.astype(np.int64)
+
+
+def to_simple_undirected(
+    row: np.ndarray,
+    col: np.ndarray,
+    num_nodes: int,
+    edge_weight: Optional[np.ndarray] = None,
+) -> Tuple[Tensor, Optional[Tensor]]:
+    r"""Turns a list of (possibly directed, duplicated or self-looped) edges
+    into a simple undirected graph: every unordered pair :math:`\{u, v\}`,
+    :math:`u \neq v`, stored once in each direction, sorted (coalesced),
+    with self-loops dropped. Weights of the two directions of a pair are
+    averaged, so a symmetric weighted matrix keeps its weights."""
+    row = np.asarray(row, dtype=np.int64)
+    col = np.asarray(col, dtype=np.int64)
+    if edge_weight is None:
+        # Sort unique int64 keys in numpy: faster than a torch coalesce of
+        # the doubled edge list on the large graphs.
+        mask = row != col
+        low = np.minimum(row[mask], col[mask])
+        high = np.maximum(row[mask], col[mask])
+        keys = np.unique(low * num_nodes + high)
+        low, high = keys // num_nodes, keys % num_nodes
+        keys = np.concatenate([keys, high * num_nodes + low])
+        keys.sort()
+        edge_index = torch.from_numpy(
+            np.stack([keys // num_nodes, keys % num_nodes], axis=0))
+        return edge_index, None
+
+    edge_index = torch.stack([torch.from_numpy(row), torch.from_numpy(col)])
+    weight = torch.from_numpy(np.asarray(edge_weight,
+                                         dtype=np.float32)).clone()
+    edge_index, weight = remove_self_loops(edge_index, weight)
+    edge_index, weight = to_undirected(edge_index, weight,
+                                       num_nodes=num_nodes, reduce='mean')
+    return edge_index, weight
+
+
+def match_name(name: str, names: List[str], argument: str = 'name') -> str:
+    r"""Case-insensitive lookup of :obj:`name` in :obj:`names`."""
+    lookup = {n.lower(): n for n in names}
+    key = str(name).lower()
+    if key not in lookup:
+        raise ValueError(f"'{argument}' got the unknown dataset '{name}'; "
+                         f"use one of {names}")
+    return lookup[key]
+
+
+class CanonicalGraph(BaseTransform):
+    r"""Brings an OGB graph into the package's canonical form: every
+    unordered pair :math:`\{u, v\}`, :math:`u \neq v`, once in each
+    direction, coalesced. If :obj:`inverse_added` (OGB stored each edge and
+    its inverse), the inverse half is dropped before merging duplicates;
+    otherwise directed edges are symmetrised. Duplicate edges (e.g. one per
+    year in ogbl-collab) are merged and their :obj:`edge_weight` summed;
+    other per-edge attributes (:obj:`edge_attr`, :obj:`edge_year`) are
+    dropped. A single-column label :obj:`y` of shape :obj:`[N, 1]` becomes
+    :obj:`[N]`."""
+    def __init__(self, inverse_added: bool) -> None:
+        self.inverse_added = inverse_added
+
+    def forward(self, data: Data) -> Data:
+        num_nodes = data.num_nodes
+        row, col = data.edge_index
+        weight = data.get('edge_weight', None)
+        if weight is not None:
+            weight = weight.view(-1).to(torch.float)
+        if self.inverse_added:
+            mask = row < col
+        else:
+            row, col = torch.minimum(row, col), torch.maximum(row, col)
+            mask = row != col
+        edge_index = torch.stack([row[mask], col[mask]], dim=0)
+        weight = None if weight is None else weight[mask]
+        edge_index, weight = coalesce(edge_index, weight, num_nodes,
+                                      reduce='sum')
+        # OGB names every per-edge attribute 'edge_*' (edge_attr from
+        # edge-feat.csv.gz, edge_year, ...). Data.is_edge_attr() is avoided:
+        # it caches a defaultdict that torch.load(weights_only=True) rejects.
+        for key in list(data.keys()):
+            if key.startswith('edge_') and key != 'edge_index':
+                del data[key]
+        if weight is None:
+            data.edge_index = to_undirected(edge_index, num_nodes=num_nodes)
+        else:
+            data.edge_index, data.edge_weight = to_undirected(
+                edge_index, weight, num_nodes=num_nodes)
+        data.num_nodes = num_nodes
+        y = data.get('y', None)
+        if y is not None and y.dim() == 2 and y.size(-1) == 1:
+            data.y = y.view(-1)
+        return data
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(inverse_added={self.inverse_added})'
+
+
+def canonical_pre_transform(
+    inverse_added: bool,
+    pre_transform: Optional[Callable],
+) -> Callable:
+    r""":class:`CanonicalGraph`, then the user's :obj:`pre_transform`."""
+    canonical = CanonicalGraph(inverse_added)
+    if pre_transform is None:
+        return canonical
+    return Compose([canonical, pre_transform])
+
+
+class RawFileDataset(InMemoryDataset):
+    r"""Base class of the datasets built from a few raw files: ``raw/`` and
+    ``processed/`` live under ``root/name``, :meth:`download` fetches every
+    :class:`RawFile` of :meth:`raw_files` through :func:`fetch_raw_file`,
+    and :meth:`process` builds one :class:`~torch_geometric.data.Data`
+    through :meth:`read`, applies ``pre_transform`` and saves it."""
+
+    #: The names of the raw files shipped inside the package.
+    packaged_files: Tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        root: Optional[str],
+        name: str,
+        transform: Optional[Callable] = None,
+        pre_transform: Optional[Callable] = None,
+        force_reload: bool = False,
+        log: bool = True,
+    ) -> None:
+        self.name = name
+        super().__init__(resolve_root(root), transform, pre_transform,
+                         force_reload=force_reload, log=log)
+        self.load(self.processed_paths[0])
+
+    def raw_files(self) -> List[RawFile]:
+        raise NotImplementedError
+
+    def read(self):
+        raise NotImplementedError
+
+    @property
+    def raw_dir(self) -> str:
+        return osp.join(self.root, self.name, 'raw')
+
+    @property
+    def processed_dir(self) -> str:
+        return osp.join(self.root, self.name, 'processed')
+
+    @property
+    def raw_file_names(self) -> List[str]:
+        return [raw_file.name for raw_file in self.raw_files()]
+
+    @property
+    def processed_file_names(self) -> str:
+        return 'data.pt'
+
+    def download(self) -> None:
+        for raw_file in self.raw_files():
+            fetch_raw_file(raw_file, self.raw_dir, self.name,
+                           packaged=raw_file.name in self.packaged_files,
+                           log=self.log)
+
+    def process(self) -> None:
+        data = self.read()
+        data = data if self.pre_transform is None else self.pre_transform(
+            data)
+        self.save([data], self.processed_paths[0])
+
+    def __repr__(self) -> str:
+        return f'{self.name}()'
