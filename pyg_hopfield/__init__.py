@@ -3,6 +3,7 @@ import pyg_hopfield.typing
 import pyg_hopfield.utils
 import pyg_hopfield.transforms
 import pyg_hopfield.datasets
+import pyg_hopfield.evaluation
 
 __version__ = '0.1.0'
 
