@@ -4,6 +4,7 @@ import pyg_hopfield.utils
 import pyg_hopfield.transforms
 import pyg_hopfield.datasets
 import pyg_hopfield.evaluation
+import pyg_hopfield.memory
 
 __version__ = '0.1.0'
 
