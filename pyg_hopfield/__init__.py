@@ -4,7 +4,9 @@ import pyg_hopfield.utils
 import pyg_hopfield.transforms
 import pyg_hopfield.datasets
 import pyg_hopfield.evaluation
+import pyg_hopfield.nn
 import pyg_hopfield.memory
+import pyg_hopfield.distributed
 
 __version__ = '0.1.0'
 

@@ -1,0 +1,148 @@
+"""Speed and memory of HebbianPropagation against a bare torch.sparse.mm
+loop of the same shape (10 iterations of H <- H + A H over the same CSR), in
+the same run; each measurement runs in a fresh process, and its peak memory
+is the peak resident set (VmHWM, reset after a warm-up run) above the
+resident set before the timed runs (Linux only).
+
+    python benchmarks/bench_hebbian.py
+    python benchmarks/bench_hebbian.py --scaling-edges 1e5 1e6 1e7
+
+Writes benchmarks/results/hebbian.json. Not a timed test: the figures are
+only comparable within one run on one machine.
+"""
+import argparse
+import json
+import multiprocessing as mp
+import os.path as osp
+import time
+
+import torch
+
+METHODS = {
+    'bare torch.sparse.mm loop': None,
+    "HebbianPropagation (paper: 'sample' + negatives)": {},
+    "HebbianPropagation (gaussian='kernel')": dict(gaussian='kernel'),
+    'HebbianPropagation (improved)': dict(negative_weight=0.0,
+                                          transition='sym', normalize=True),
+}
+
+
+def _graph(spec, root):
+    if spec.startswith('synthetic:'):
+        num_edges = int(float(spec.split(':')[1]))
+        num_nodes = max(num_edges // 10, 10)  # average degree 10
+        gen = torch.Generator().manual_seed(0)
+        half = torch.randint(0, num_nodes, (2, num_edges // 2), generator=gen)
+        return torch.cat([half, half.flip(0)], 1), num_nodes
+    from pyg_hopfield.datasets import load
+    data = load(spec, root=root)[0]
+    return data.edge_index, data.num_nodes
+
+
+def _status(key):
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith(key + ':'):
+                return int(line.split()[1])  # KiB
+    return 0
+
+
+def _reset_peak():
+    # Linux: writing 5 to clear_refs resets VmHWM (the peak RSS) to VmRSS.
+    with open('/proc/self/clear_refs', 'w') as f:
+        f.write('5')
+    return _status('VmRSS')
+
+
+def _measure(spec, root, method, dim, num_iterations, repeats, queue):
+    from pyg_hopfield.nn import HebbianPropagation
+    from pyg_hopfield.nn import hebbian_functional as HF
+    edge_index, num_nodes = _graph(spec, root)
+    kwargs = METHODS[method]
+    if kwargs is None:
+        adj_t, _ = HF.transition_matrix(edge_index, num_nodes)
+
+        def run():
+            x = torch.randn(num_nodes, dim)
+            for _ in range(num_iterations):
+                x = torch.addmm(x, adj_t, x)
+            return x
+    else:
+        model = HebbianPropagation(num_nodes, dim, seed=0,
+                                   num_iterations=num_iterations, **kwargs)
+        model.transition_matrix(edge_index)  # cache the CSR, as the bare loop
+
+        def run():
+            return model(edge_index)
+    run()  # warm-up
+    base = _reset_peak()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t)
+    peak = _status('VmHWM') - base
+    queue.put(dict(seconds=min(times), seconds_all=times,
+                   peak_mib=peak / 1024, num_nodes=num_nodes,
+                   num_edges=edge_index.size(1)))
+
+
+def measure(spec, root, method, dim, num_iterations, repeats):
+    ctx = mp.get_context('spawn')
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_measure, args=(spec, root, method, dim,
+                                              num_iterations, repeats, queue))
+    proc.start()
+    out = queue.get()
+    proc.join()
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--datasets', nargs='+',
+                        default=['BlogCatalog', 'AstroPh'])
+    parser.add_argument('--dim', type=int, default=200)
+    parser.add_argument('--num-iterations', type=int, default=10)
+    parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--scaling-edges', nargs='*', type=float,
+                        default=[1e5, 1e6, 1e7])
+    parser.add_argument('--scaling-dim', type=int, default=64)
+    parser.add_argument('--root', default=None)
+    parser.add_argument('--out', default=osp.join(
+        osp.dirname(osp.abspath(__file__)), 'results', 'hebbian.json'))
+    args = parser.parse_args()
+
+    rows = []
+    specs = [(d, args.dim, list(METHODS)) for d in args.datasets]
+    specs += [(f'synthetic:{e:g}', args.scaling_dim,
+               list(METHODS)[:2]) for e in args.scaling_edges]
+    for spec, dim, methods in specs:
+        bare = None
+        for method in methods:
+            r = measure(spec, args.root, method, dim, args.num_iterations,
+                        args.repeats)
+            bare = bare or r
+            r.update(graph=spec, method=method, dim=dim,
+                     ratio_to_bare=r['seconds'] / bare['seconds'],
+                     memory_ratio_to_bare=r['peak_mib'] /
+                     max(bare['peak_mib'], 1e-9),
+                     edge_dims_per_second=r['num_edges'] * dim *
+                     args.num_iterations / r['seconds'])
+            rows.append(r)
+            print(f'{spec:18s} d={dim:3d} {method:50s} '
+                  f'{r["seconds"]:7.3f} s ({r["ratio_to_bare"]:.2f}x bare) '
+                  f'peak {r["peak_mib"]:7.1f} MiB '
+                  f'({r["memory_ratio_to_bare"]:.2f}x) '
+                  f'{r["edge_dims_per_second"] / 1e9:.2f} G edge-dim/s',
+                  flush=True)
+    with open(args.out, 'w') as f:
+        json.dump(dict(num_iterations=args.num_iterations,
+                       torch=torch.__version__,
+                       threads=torch.get_num_threads(), results=rows), f,
+                  indent=1)
+    print(f'wrote {args.out}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,401 @@
+r"""Pure tensor maths of :class:`~pyg_hopfield.nn.HebbianPropagation`.
+
+Every function here is stateless and device-agnostic: the module is a thin
+wrapper that validates input, caches the transition matrix and owns the
+random generator, and :mod:`pyg_hopfield.distributed` calls the same
+functions on row blocks.
+"""
+import math
+import warnings
+from typing import Callable, List, NamedTuple, Optional, Tuple
+
+import torch
+import torch_geometric.utils as pyg_utils
+from torch import Tensor
+
+warnings.filterwarnings('ignore', '.*Sparse CSR tensor support is in beta.*')
+warnings.filterwarnings('ignore', '.*Sparse invariant checks are implicitly.*')
+
+GAUSSIAN_MODES = ('sample', 'kernel', 'none')
+TRANSITIONS = ('row', 'sym')
+NORMALIZE_MODES = (False, True, 'output', 'iteration')
+WHITEN_MODES = (False, True, 'output', 'iteration')
+
+
+def check_mode(name: str, value, modes) -> None:
+    if not any(value is m or (isinstance(m, str) and value == m)
+               for m in modes):
+        raise ValueError(f"'{name}' must be one of {modes} (got {value!r})")
+
+
+def whiten(x: Tensor, eps: float = 1e-12) -> Tensor:
+    r"""Centres the columns of :obj:`x` and decorrelates them to unit
+    variance (ZCA whitening, :math:`O(md^2 + d^3)`), as Cleora does."""
+    x = x - x.mean(dim=0, keepdim=True)
+    cov = (x.t() @ x).double() / max(x.size(0), 1)
+    eigval, eigvec = torch.linalg.eigh(cov)
+    inv_sqrt = (eigvec / eigval.clamp(min=eps).sqrt()) @ eigvec.t()
+    return x @ inv_sqrt.to(x.dtype)
+
+
+def post_iteration(x: Tensor, normalize, whiten_mode) -> Tensor:
+    r"""The per-iteration post-processing of the *whole* :math:`\mathbf{H}`
+    (:obj:`'iteration'` modes): whitening, then L2 row normalisation."""
+    if whiten_mode == 'iteration':
+        x = whiten(x)
+    if normalize == 'iteration' or whiten_mode == 'iteration':
+        x = torch.nn.functional.normalize(x, dim=-1, eps=1e-12)
+    return x
+
+
+def finish(x: Tensor, normalize, whiten_mode) -> Tensor:
+    r"""The output post-processing: whitening (:obj:`True`/:obj:`'output'`),
+    then L2 row normalisation (any mode but :obj:`False`, and after any
+    whitening)."""
+    if whiten_mode is True or whiten_mode == 'output':
+        x = whiten(x)
+    if normalize is not False or whiten_mode is not False:
+        x = torch.nn.functional.normalize(x, dim=-1, eps=1e-12)
+    return x
+
+
+class HebbianDraws(NamedTuple):
+    r"""The random numbers one iteration consumes, drawn in a fixed order so
+    that every process of a sharded run draws the same ones."""
+    neg_dst: Optional[Tensor]  # [m * K] random negative partner per draw
+    noise: Optional[Tensor]  # [m, d] standard normal (``'sample'`` only)
+
+
+def check_inputs(
+    edge_index: Tensor,
+    num_nodes: int,
+    edge_weight: Optional[Tensor] = None,
+) -> None:
+    r"""Raises a :class:`ValueError` naming the argument, the bad value and
+    the fix if :obj:`edge_index`, :obj:`edge_weight` or :obj:`num_nodes` do
+    not describe a valid non-empty graph."""
+    if not isinstance(edge_index, Tensor):
+        raise ValueError(f"'edge_index' must be a torch.Tensor of shape "
+                         f"[2, num_edges] (got {type(edge_index).__name__})")
+    if edge_index.dtype not in (torch.long, torch.int, torch.int16,
+                                torch.int8, torch.uint8):
+        raise ValueError(f"'edge_index' must hold integer node ids (got "
+                         f"dtype={edge_index.dtype}); convert it with "
+                         f"edge_index.long()")
+    if edge_index.dim() != 2 or edge_index.size(0) != 2:
+        raise ValueError(f"'edge_index' must have shape [2, num_edges] (got "
+                         f"{list(edge_index.shape)}); transpose an "
+                         f"[num_edges, 2] list with edge_index.t()")
+    if edge_index.size(1) == 0:
+        raise ValueError("'edge_index' is empty (0 edges): there is nothing "
+                         "to propagate; pass a graph with at least one edge")
+    if not isinstance(num_nodes, int) or isinstance(num_nodes, bool) \
+            or num_nodes < 1:
+        raise ValueError(f"'num_nodes' must be a positive int (got "
+                         f"{num_nodes!r})")
+    lo, hi = int(edge_index.min()), int(edge_index.max())
+    if lo < 0:
+        raise ValueError(f"'edge_index' contains the negative node id {lo}; "
+                         f"node ids must lie in [0, num_nodes)")
+    if hi >= num_nodes:
+        raise ValueError(f"'edge_index' contains node {hi} but "
+                         f"num_nodes={num_nodes}; pass num_nodes >= {hi + 1}")
+    if edge_weight is None:
+        return
+    if not isinstance(edge_weight, Tensor):
+        raise ValueError(f"'edge_weight' must be a torch.Tensor (got "
+                         f"{type(edge_weight).__name__})")
+    if not edge_weight.is_floating_point():
+        raise ValueError(f"'edge_weight' must be a floating point tensor "
+                         f"(got dtype={edge_weight.dtype}); convert it with "
+                         f"edge_weight.float()")
+    if edge_weight.dim() != 1 or edge_weight.numel() != edge_index.size(1):
+        raise ValueError(f"'edge_weight' must have shape [num_edges]="
+                         f"[{edge_index.size(1)}] (got "
+                         f"{list(edge_weight.shape)})")
+    if not bool(torch.isfinite(edge_weight).all()):
+        raise ValueError("'edge_weight' contains NaN or infinite values; "
+                         "drop or repair those edges first")
+    if bool((edge_weight < 0).any()):
+        raise ValueError(f"'edge_weight' contains the negative weight "
+                         f"{float(edge_weight.min())}; transition "
+                         f"probabilities need weights >= 0")
+
+
+def transition_matrix(
+    edge_index: Tensor,
+    num_nodes: int,
+    edge_weight: Optional[Tensor] = None,
+    transition: str = 'row',
+    dtype: torch.dtype = torch.float,
+    row_range: Optional[Tuple[int, int]] = None,
+    out_degree: Optional[Tensor] = None,
+) -> Tuple[Tensor, Tensor]:
+    r"""Builds the transposed transition matrix :math:`\mathbf{P}^{\top}` as
+    a sparse CSR tensor (row :math:`j` holds the in-edges :math:`i \to j` of
+    node :math:`j` with value :math:`p_{ij}`), and the per-node noise scale
+    :math:`s_j = \sqrt{\sum_i p_{ij}^2}`.
+
+    :obj:`transition='row'` gives :math:`p_{ij} = w_{ij} / \sum_k w_{ik}`
+    (the random-walk probability of stepping from :math:`i` to :math:`j`);
+    :obj:`transition='sym'` gives :math:`p_{ij} = w_{ij} /
+    \sqrt{d^{out}_i d^{in}_j}`.  Duplicate edges are summed.
+
+    For a shard, :obj:`row_range=(start, end)` keeps the in-edges of the
+    nodes :obj:`start, ..., end - 1` (an :obj:`[end - start, m]` matrix) and
+    :obj:`out_degree` passes the global weighted out-degrees, which the
+    shard's own edges alone do not give.
+    """
+    if transition not in TRANSITIONS:
+        raise ValueError(f"'transition' must be one of {TRANSITIONS} (got "
+                         f"{transition!r})")
+    device = edge_index.device
+    src, dst = edge_index[0].long(), edge_index[1].long()
+    if edge_weight is None:
+        weight = torch.ones(src.numel(), dtype=dtype, device=device)
+    else:
+        weight = edge_weight.to(dtype)
+    start, end = (0, num_nodes) if row_range is None else row_range
+    if row_range is not None:
+        keep = (dst >= start) & (dst < end)
+        src, dst, weight = src[keep], dst[keep] - start, weight[keep]
+    # Sort by (dst, src) and merge duplicates: CSR rows are targets.
+    (dst, src), weight = pyg_utils.coalesce(
+        torch.stack([dst, src]), weight, num_nodes=num_nodes, reduce='sum')
+    if out_degree is None:
+        out_deg = pyg_utils.scatter(weight, src, 0, dim_size=num_nodes,
+                                    reduce='sum')
+    else:
+        out_deg = out_degree.to(dtype)
+    num_rows = end - start
+    if transition == 'row':
+        value = weight / out_deg[src]
+    else:
+        in_deg = pyg_utils.scatter(weight, dst, 0, dim_size=num_rows,
+                                   reduce='sum')
+        value = weight / (out_deg[src] * in_deg[dst]).sqrt()
+    value = torch.nan_to_num(value, nan=0.0, posinf=0.0)  # zero-weight rows
+    noise_scale = pyg_utils.scatter(value * value, dst, 0,
+                                    dim_size=num_rows, reduce='sum').sqrt()
+    counts = torch.bincount(dst, minlength=num_rows)
+    crow = torch.zeros(num_rows + 1, dtype=torch.long, device=device)
+    torch.cumsum(counts, 0, out=crow[1:])
+    adj_t = torch.sparse_csr_tensor(crow, src, value, (num_rows, num_nodes))
+    return adj_t, noise_scale
+
+
+def variance_at(variance: float, variance_decay: float, t: int) -> float:
+    r"""The annealed variance :math:`\sigma_t^2 = \sigma_0^2 / \gamma^t`."""
+    return variance / variance_decay**t
+
+
+def draw_init(
+    num_nodes: int,
+    embedding_dim: int,
+    variance: float,
+    generator: Optional[torch.Generator],
+    device: torch.device,
+    dtype: torch.dtype = torch.float,
+) -> Tensor:
+    r"""Draws :math:`\mathbf{H}^{(0)} \sim \mathcal{N}(0, \sigma_0^2)`."""
+    x = torch.randn(num_nodes, embedding_dim, generator=generator,
+                    device=device, dtype=dtype)
+    return x.mul_(math.sqrt(variance))
+
+
+def draw_iteration(
+    num_nodes: int,
+    embedding_dim: int,
+    num_negative_samples: int,
+    negative_weight: float,
+    gaussian: str,
+    generator: Optional[torch.Generator],
+    device: torch.device,
+    dtype: torch.dtype = torch.float,
+) -> HebbianDraws:
+    r"""Draws the random negative partners (if :obj:`negative_weight > 0`)
+    and then the mixture noise (if :obj:`gaussian='sample'`) of one
+    iteration, always in this order."""
+    neg_dst = noise = None
+    if negative_weight > 0 and num_negative_samples > 0:
+        neg_dst = torch.randint(0, num_nodes,
+                                (num_nodes * num_negative_samples, ),
+                                generator=generator, device=device)
+    if gaussian == 'sample':
+        noise = torch.randn(num_nodes, embedding_dim, generator=generator,
+                            device=device, dtype=dtype)
+    return HebbianDraws(neg_dst, noise)
+
+
+def gaussian_kernel(
+    x_dst: Tensor,
+    x_src: Tensor,
+    kappa: float,
+) -> Tensor:
+    r"""Row-wise :math:`g = \exp(-\kappa_t (1 - \cos(\mathbf{h}_i,
+    \mathbf{h}_j)))` for aligned rows of :obj:`x_dst` and :obj:`x_src`."""
+    cos = torch.nn.functional.cosine_similarity(x_dst, x_src, dim=-1,
+                                                eps=1e-12)
+    return torch.exp((cos - 1.0) * kappa)
+
+
+def hebbian_update(
+    x: Tensor,
+    adj_t: Tensor,
+    noise_scale: Tensor,
+    draws: HebbianDraws,
+    t: int,
+    lr: float = 1.0,
+    variance: float = 10.0,
+    variance_decay: float = 1.1,
+    negative_weight: float = 0.5,
+    num_negative_samples: int = 1,
+    gaussian: str = 'sample',
+    start: int = 0,
+    end: Optional[int] = None,
+    x_norm: Optional[Tensor] = None,
+) -> Tensor:
+    r"""One synchronous Hebbian iteration for the rows :obj:`[start, end)`.
+
+    Args:
+        x (torch.Tensor): All current embeddings :math:`\mathbf{H}^{(t)}`,
+            shape :obj:`[m, d]`.
+        adj_t (torch.Tensor): Rows :obj:`[start, end)` of
+            :math:`\mathbf{P}^{\top}` (sparse CSR, shape
+            :obj:`[end - start, m]`).
+        noise_scale (torch.Tensor): :math:`s_j` of those rows.
+        draws (HebbianDraws): This iteration's random numbers (all rows).
+        t (int): The iteration, from :obj:`0`.
+        x_norm (torch.Tensor, optional): Row-normalised :obj:`x`, if the
+            caller already has it (``'kernel'`` only).
+
+    Returns:
+        The updated rows :math:`\mathbf{H}^{(t+1)}_{[start, end)}`.
+    """
+    num_nodes = x.size(0)
+    end = num_nodes if end is None else end
+    full = start == 0 and end == num_nodes
+    x_blk = x if full else x[start:end]
+    var_t = variance_at(variance, variance_decay, t)
+    kappa = variance / var_t  # = variance_decay ** t
+
+    # Positive messages: h_j + lr * sum_i p_ij g_ij h_i (one fused SpMM).
+    if gaussian == 'kernel':
+        if x_norm is None:
+            x_norm = torch.nn.functional.normalize(x, dim=-1, eps=1e-12)
+        xn_blk = x_norm if full else x_norm[start:end]
+        pattern = torch.sparse_csr_tensor(
+            adj_t.crow_indices(), adj_t.col_indices(),
+            torch.ones_like(adj_t.values()), adj_t.size())
+        cos = torch.sparse.sampled_addmm(pattern, xn_blk, x_norm.t(),
+                                         beta=0.0).values()
+        value = adj_t.values() * torch.exp((cos - 1.0) * kappa)
+        adj_t = torch.sparse_csr_tensor(adj_t.crow_indices(),
+                                        adj_t.col_indices(), value,
+                                        adj_t.size())
+    out = torch.addmm(x_blk, adj_t, x, alpha=lr)
+
+    # Mixture draw: sum_i p_ij N(h_i, var_t) = P^T H + var_t^.5 s_j eps_j.
+    if gaussian == 'sample':
+        noise = draws.noise if full else draws.noise[start:end]
+        out.addcmul_(noise, noise_scale.unsqueeze(-1),
+                     value=lr * math.sqrt(var_t))
+
+    # Negative edges (u, v): h_u -= lr c h_v and h_v -= lr c h_u.
+    if draws.neg_dst is not None:
+        neg_dst = draws.neg_dst
+        neg_src = torch.arange(num_nodes, device=x.device).repeat(
+            neg_dst.numel() // num_nodes)
+        coef = torch.full((neg_src.numel(), ), -lr * negative_weight,
+                          dtype=x.dtype, device=x.device)
+        if gaussian == 'kernel':
+            coef = coef * gaussian_kernel(x[neg_src], x[neg_dst], kappa)
+        # Both directions in one CSR, accumulated in place (no m x d temp).
+        pairs_addmm_(out, torch.cat([neg_src, neg_dst]),
+                     torch.cat([neg_dst, neg_src]), torch.cat([coef, coef]),
+                     x, start, end)
+
+    return out
+
+
+def pairs_addmm_(
+    out: Tensor,
+    target: Tensor,
+    source: Tensor,
+    coef: Tensor,
+    x: Tensor,
+    start: int,
+    end: int,
+) -> Tensor:
+    r"""Adds rows :obj:`[start, end)` of :math:`\sum_k c_k \mathbf{e}_{t_k}
+    \mathbf{x}_{s_k}^{\top}` for the pairs :math:`(t_k, s_k)` to
+    :obj:`out` in place, as one CSR SpMM (faster than
+    :meth:`~torch.Tensor.index_add_` on CPU, and without an
+    :obj:`[m, d]` temporary)."""
+    if start != 0 or end != x.size(0):
+        mask = (target >= start) & (target < end)
+        target, source, coef = target[mask] - start, source[mask], coef[mask]
+    num_rows = end - start
+    perm = torch.argsort(target, stable=True)
+    crow = torch.zeros(num_rows + 1, dtype=torch.long, device=x.device)
+    torch.cumsum(torch.bincount(target, minlength=num_rows), 0,
+                 out=crow[1:])
+    mat = torch.sparse_csr_tensor(crow, source[perm], coef[perm],
+                                  (num_rows, x.size(0)))
+    return out.addmm_(mat, x)
+
+
+def hebbian_propagation(
+    edge_index: Tensor,
+    num_nodes: int,
+    embedding_dim: int,
+    edge_weight: Optional[Tensor] = None,
+    num_iterations: int = 10,
+    lr: float = 1.0,
+    variance: float = 10.0,
+    variance_decay: float = 1.1,
+    negative_weight: float = 0.5,
+    num_negative_samples: int = 1,
+    gaussian: str = 'sample',
+    transition: str = 'row',
+    normalize=False,
+    whiten=False,
+    generator: Optional[torch.Generator] = None,
+    adj_t: Optional[Tuple[Tensor, Tensor]] = None,
+    return_all: bool = False,
+    callback: Optional[Callable[[int], None]] = None,
+) -> Tensor:
+    r"""Functional form of :class:`~pyg_hopfield.nn.HebbianPropagation`
+    (see there for the equations).  :obj:`adj_t` may pass a cached
+    :func:`transition_matrix` result.  With :obj:`return_all=True` returns a
+    list of the embeddings after every iteration instead (for plots).
+    :obj:`callback(t)` is called after iteration :obj:`t` (progress bars)."""
+    if gaussian not in GAUSSIAN_MODES:
+        raise ValueError(f"'gaussian' must be one of {GAUSSIAN_MODES} (got "
+                         f"{gaussian!r})")
+    check_mode('normalize', normalize, NORMALIZE_MODES)
+    check_mode('whiten', whiten, WHITEN_MODES)
+    device = edge_index.device
+    if adj_t is None:
+        adj_t = transition_matrix(edge_index, num_nodes, edge_weight,
+                                  transition)
+    mat, noise_scale = adj_t
+    dtype = mat.values().dtype
+    x = draw_init(num_nodes, embedding_dim, variance, generator, device,
+                  dtype)
+    history: List[Tensor] = []
+    for t in range(num_iterations):
+        draws = draw_iteration(num_nodes, embedding_dim,
+                               num_negative_samples, negative_weight,
+                               gaussian, generator, device, dtype)
+        x = hebbian_update(x, mat, noise_scale, draws, t, lr, variance,
+                           variance_decay, negative_weight,
+                           num_negative_samples, gaussian)
+        x = post_iteration(x, normalize, whiten)
+        if return_all:
+            history.append(finish(x, normalize, whiten))
+        if callback is not None:
+            callback(t)
+    if return_all:
+        return history
+    return finish(x, normalize, whiten)

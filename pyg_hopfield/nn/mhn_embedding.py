@@ -1,0 +1,434 @@
+import time
+from functools import partial
+from typing import Callable, List, Optional, Tuple, Union
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+from torch.nn import Parameter
+from torch.utils.data import DataLoader
+
+from pyg_hopfield.nn import mhn_functional as MF
+
+DYNAMICS = ('memory', 'literal')
+
+
+def _check_positive_int(name: str, value, minimum: int = 1) -> None:
+    if (isinstance(value, bool) or not isinstance(value, int)
+            or value < minimum):
+        raise ValueError(f"'{name}' must be an integer >= {minimum} "
+                         f"(got {value!r})")
+
+
+class MHNEmbedding(torch.nn.Module):
+    r"""The Modern Hopfield Network node embedding from the
+    `"Associative Learning for Network Embedding"
+    <https://arxiv.org/abs/2208.14376>`_ paper, where two memory matrices
+    :math:`\Psi, \Phi \in \mathbb{R}^{K \times m}` learn to retrieve a masked
+    node from its context, and a node's embedding is
+    :math:`\Psi\mathbf{c}`.
+
+    Given the context :math:`\mathbf{c} \in \mathbb{R}^m` of a node (its
+    :math:`k`-hop neighbours, the node itself excluded, as built by
+    :class:`~pyg_hopfield.transforms.KHopContext`), the target state
+    :math:`\mathbf{v}^{(0)} = \mathbf{0}` evolves for :math:`T` steps as
+    (eq. 1-3)
+
+    .. math::
+        D^{(t)} &= \mathrm{softmax}\left(\beta_1\Phi\mathbf{v}^{(t)} +
+        \beta_2\Psi\mathbf{c}\right) \\
+        \mathbf{v}^{(t+1)} &= \mathbf{v}^{(t)} + \alpha\left(\Phi^{\top}
+        D^{(t)} - \mathbf{v}^{(t)}\right)
+
+    which never increases the energy (section 3.1, with the temperature
+    :math:`\beta_1^{-1}` that makes it exact when :math:`\beta_1 \neq 1`)
+
+    .. math::
+        E(\mathbf{v}) = \frac{1}{2}\lVert\mathbf{v}\rVert^2 - \frac{1}{\beta_1}
+        \log\sum_{\mu=1}^{K}\exp\left(\beta_1\Phi_{\mu}\mathbf{v} +
+        \beta_2(\Psi\mathbf{c})_{\mu}\right),
+
+    because :math:`\nabla E = \mathbf{v} - \Phi^{\top}D`, so each step is a
+    gradient step of size :math:`\alpha`, and convexity of the log-sum-exp
+    gives :math:`E(\mathbf{v}^{(t+1)}) - E(\mathbf{v}^{(t)}) \le
+    -\alpha(1 - \alpha/2)\lVert\nabla E\rVert^2 \le 0` for
+    :math:`0 < \alpha \le 1`.  Training minimises the cross-entropy between
+    the logits :math:`\mathbf{v}^{(T)}` and the node's own index (masked-node
+    prediction), and the embedding is
+
+    .. math::
+        \mathbf{h} = \Psi\mathbf{c} \in \mathbb{R}^{K}.
+
+    Here, :math:`m` is the number of training nodes, :math:`K` the number of
+    memories, :math:`\beta_1, \beta_2` the inverse temperatures of the
+    target and context blocks and :math:`\alpha` the update rate.
+
+    **Exact speed-up.** :math:`\mathbf{v}^{(t)}` always lies in the row space
+    of :math:`\Phi`: :math:`\mathbf{v}^{(t)} = \Phi^{\top}\mathbf{a}^{(t)}`
+    with :math:`\mathbf{a}^{(t+1)} = (1-\alpha)\mathbf{a}^{(t)} +
+    \alpha D^{(t)}` and :math:`\Phi\mathbf{v}^{(t)} = G\mathbf{a}^{(t)}`,
+    :math:`G = \Phi\Phi^{\top}`.  With :obj:`dynamics='memory'` (default) the
+    :math:`T` steps run in :math:`K` dimensions at :math:`O(BK^2)` each after
+    one :math:`O(K^2 m)` Gram product per batch, and only the final logits
+    :math:`\Phi^{\top}\mathbf{a}^{(T)}` touch :math:`m`; this is the same
+    function (values and gradients), not an approximation.
+    :obj:`dynamics='literal'` runs eq. 1-3 as written, at :math:`O(BKm)` per
+    step.  For graphs too large for a full :math:`m`-way softmax, set
+    :obj:`num_negative_samples` to score each batch against its own targets
+    plus that many uniformly drawn nodes (sampled softmax).
+
+    **Inductive use.** The embedding needs only a context row over the
+    :math:`m` training nodes, so a node unseen in training (or a new node
+    of a growing graph) is embedded by passing its context row, restricted to
+    the training nodes' columns, to :meth:`forward`.
+
+    **Choices where the paper is silent.** The memories are stored as
+    :math:`\Psi^{\top}, \Phi^{\top}` (:obj:`[m, K]` tables like
+    :class:`torch.nn.Embedding`, attributes :obj:`context_memory` and
+    :obj:`target_memory`) so gathering a context is a contiguous row read;
+    they are initialised :math:`\mathcal{N}(0, \sigma^2)` with
+    :obj:`init_std`; context values are used as given (binary or
+    normalised, see :class:`~pyg_hopfield.transforms.KHopContext`).
+
+    .. note::
+
+        For an example of using MHNEmbedding, see
+        `examples/mhn_node_classification.py` and
+        `examples/mhn_link_prediction.py`.
+
+    Args:
+        num_nodes (int): The number of training nodes :math:`m` (context
+            columns and retrieval targets).
+        num_memories (int, optional): The number of memories :math:`K`, also
+            the embedding size. (default: :obj:`2000`)
+        num_steps (int, optional): The number of retrieval steps :math:`T`.
+            (default: :obj:`7`)
+        beta1 (float, optional): The inverse temperature :math:`\beta_1` of
+            the target block. (default: :obj:`1.0`)
+        beta2 (float, optional): The inverse temperature :math:`\beta_2` of
+            the context block. (default: :obj:`0.5`)
+        alpha (float, optional): The update rate :math:`\alpha \in (0, 1]`.
+            (default: :obj:`0.2`)
+        num_negative_samples (int, optional): If set, use a sampled softmax
+            over the batch targets plus this many uniform negatives instead of
+            the full :math:`m`-way softmax. (default: :obj:`None`)
+        dynamics (str, optional): :obj:`'memory'` (exact :math:`K`-space
+            dynamics) or :obj:`'literal'` (eq. 1-3 in :math:`m` dimensions).
+            (default: :obj:`'memory'`)
+        init_std (float, optional): The standard deviation of the initial
+            memories. (default: :obj:`0.1`)
+
+    Shapes:
+        - **input:** context :math:`(B, m)` sparse CSR
+        - **output:** embedding :math:`(B, K)`
+
+    Examples:
+        >>> import torch
+        >>> from pyg_hopfield.transforms import KHopContext
+        >>> edge_index = torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]])
+        >>> context = KHopContext(k=1).context(edge_index, 3)  # CSR [3, 3]
+        >>> model = MHNEmbedding(3, 16)
+        >>> model
+        MHNEmbedding(3, 16, steps=7)
+        >>> losses = model.fit(context, epochs=2, batch_size=3)
+        >>> model(context).size()
+        torch.Size([3, 16])
+    """
+    def __init__(
+        self,
+        num_nodes: int,
+        num_memories: int = 2000,
+        num_steps: int = 7,
+        beta1: float = 1.0,
+        beta2: float = 0.5,
+        alpha: float = 0.2,
+        num_negative_samples: Optional[int] = None,
+        dynamics: str = 'memory',
+        init_std: float = 0.1,
+    ):
+        super().__init__()
+        _check_positive_int('num_nodes', num_nodes)
+        _check_positive_int('num_memories', num_memories)
+        _check_positive_int('num_steps', num_steps, minimum=0)
+        if not 0.0 < float(alpha) <= 1.0:
+            raise ValueError(f"'alpha' must lie in (0, 1] so that the energy "
+                             f"never increases (got {alpha!r})")
+        if not float(beta1) > 0.0:
+            raise ValueError(f"'beta1' must be positive (got {beta1!r})")
+        if not float(beta2) >= 0.0:
+            raise ValueError(f"'beta2' must be non-negative (got {beta2!r})")
+        if num_negative_samples is not None:
+            _check_positive_int('num_negative_samples', num_negative_samples)
+        if dynamics not in DYNAMICS:
+            raise ValueError(f"'dynamics' must be one of {DYNAMICS} "
+                             f"(got {dynamics!r})")
+        if not float(init_std) > 0.0:
+            raise ValueError(f"'init_std' must be positive (got {init_std!r})")
+
+        self.num_nodes = num_nodes
+        self.num_memories = num_memories
+        self.num_steps = num_steps
+        self.beta1 = float(beta1)
+        self.beta2 = float(beta2)
+        self.alpha = float(alpha)
+        self.num_negative_samples = num_negative_samples
+        self.dynamics = dynamics
+        self.init_std = float(init_std)
+
+        # Psi^T and Phi^T, one row per node (see the class docstring):
+        self.context_memory = Parameter(torch.empty(num_nodes, num_memories))
+        self.target_memory = Parameter(torch.empty(num_nodes, num_memories))
+
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        r"""Resets all learnable parameters of the module."""
+        torch.nn.init.normal_(self.context_memory, std=self.init_std)
+        torch.nn.init.normal_(self.target_memory, std=self.init_std)
+
+    @property
+    def psi(self) -> Tensor:
+        r"""The context memories :math:`\Psi \in \mathbb{R}^{K \times m}`
+        (a transposed view)."""
+        return self.context_memory.t()
+
+    @property
+    def phi(self) -> Tensor:
+        r"""The target memories :math:`\Phi \in \mathbb{R}^{K \times m}`
+        (a transposed view)."""
+        return self.target_memory.t()
+
+    def _check_context(self, context: Tensor) -> Tensor:
+        if not isinstance(context, Tensor):
+            raise ValueError(f"'context' must be a torch sparse CSR tensor "
+                             f"(got {type(context).__name__})")
+        if context.layout == torch.sparse_coo:
+            context = context.to_sparse_csr()
+        if context.layout != torch.sparse_csr:
+            raise ValueError(
+                f"'context' must be a torch sparse CSR matrix (got layout "
+                f"{context.layout}); build it with "
+                f"pyg_hopfield.transforms.KHopContext or "
+                f"Tensor.to_sparse_csr()")
+        if context.dim() != 2 or context.size(1) != self.num_nodes:
+            raise ValueError(
+                f"'context' must have shape [num_rows, {self.num_nodes}] (one "
+                f"column per training node) but has shape "
+                f"{tuple(context.size())}")
+        return context
+
+    def _check_batch(self, batch: Tensor, size: int, name: str) -> Tensor:
+        batch = torch.as_tensor(batch, device=self.context_memory.device)
+        if batch.dtype not in (torch.long, torch.int):
+            raise ValueError(f"'{name}' must hold integer node indices (got "
+                             f"dtype {batch.dtype})")
+        if batch.numel() > 0 and (int(batch.min()) < 0
+                                  or int(batch.max()) >= size):
+            raise ValueError(f"'{name}' contains index {int(batch.max())} "
+                             f"(or a negative one) but must lie in "
+                             f"[0, {size})")
+        return batch.long().view(-1)
+
+    def forward(
+        self,
+        context: Tensor,
+        batch: Optional[Tensor] = None,
+    ) -> Tensor:
+        r"""Returns the embeddings :math:`\Psi\mathbf{c}` of the rows of
+        :obj:`context` (or only the rows :obj:`batch`).
+
+        Args:
+            context (torch.Tensor): Sparse CSR contexts :obj:`[n, m]` over the
+                :math:`m` training nodes; rows may be unseen nodes
+                (inductive).
+            batch (torch.Tensor, optional): Row indices. (default:
+                :obj:`None`)
+        """
+        context = self._check_context(context)
+        if batch is not None:
+            batch = self._check_batch(batch, context.size(0), 'batch')
+            context = MF.csr_rows(context, batch)
+        return MF.context_projection(context.to(self.context_memory.device),
+                                     self.context_memory)
+
+    def _memory_state(
+        self,
+        xi: Tensor,
+        num_steps: int,
+        return_trajectory: bool = False,
+    ) -> Union[Tensor, List[Tensor]]:
+        gram = MF.gram_matrix(self.target_memory)
+        return MF.retrieve_memory_space(gram, xi, num_steps, self.beta1,
+                                        self.beta2, self.alpha,
+                                        return_trajectory)
+
+    def retrieve(
+        self,
+        context: Tensor,
+        num_steps: Optional[int] = None,
+        return_trajectory: bool = False,
+    ) -> Union[Tensor, List[Tensor]]:
+        r"""Runs the retrieval dynamics from :math:`\mathbf{v}^{(0)} =
+        \mathbf{0}` and returns :math:`\mathbf{v}^{(T)}` of shape
+        :obj:`[n, m]`, or the list :math:`[\mathbf{v}^{(0)}, \dots,
+        \mathbf{v}^{(T)}]` if :obj:`return_trajectory=True`.
+
+        Args:
+            context (torch.Tensor): Sparse CSR contexts :obj:`[n, m]`.
+            num_steps (int, optional): Overrides :math:`T`. (default:
+                :obj:`None`)
+            return_trajectory (bool, optional): Return every state.
+                (default: :obj:`False`)
+        """
+        num_steps = self.num_steps if num_steps is None else num_steps
+        _check_positive_int('num_steps', num_steps, minimum=0)
+        xi = self(context)
+        if self.dynamics == 'literal':
+            return MF.retrieve_literal(self.target_memory, xi, num_steps,
+                                       self.beta1, self.beta2, self.alpha,
+                                       return_trajectory)
+        out = self._memory_state(xi, num_steps, return_trajectory)
+        if return_trajectory:
+            return [MF.target_logits(a, self.target_memory) for a in out]
+        return MF.target_logits(out, self.target_memory)
+
+    def energy(self, context: Tensor, v: Tensor) -> Tensor:
+        r"""The Lyapunov energy :math:`E(\mathbf{v})` of states :obj:`v`
+        (:obj:`[n, m]`) given the contexts (:obj:`[n, m]` sparse CSR).
+
+        Returns:
+            torch.Tensor: :obj:`[n]`.
+        """
+        xi = self(context)
+        if v.dim() != 2 or v.size(0) != xi.size(0) or v.size(1) != (
+                self.num_nodes):
+            raise ValueError(f"'v' must have shape [{xi.size(0)}, "
+                             f"{self.num_nodes}] (got {tuple(v.size())})")
+        return MF.energy_literal(v, self.target_memory, xi, self.beta1,
+                                 self.beta2)
+
+    def sample(
+        self,
+        context: Tensor,
+        batch: Union[List[int], Tensor],
+    ) -> Tuple[Tensor, Tensor]:
+        r"""Collates a list of nodes into :obj:`(batch, context_rows)`."""
+        if not isinstance(batch, Tensor):
+            batch = torch.tensor(batch, dtype=torch.long)
+        return batch, MF.csr_rows(context, batch)
+
+    def loader(self, context: Tensor, **kwargs) -> DataLoader:
+        r"""A :class:`torch.utils.data.DataLoader` over the nodes (the rows
+        of :obj:`context`) yielding :obj:`(batch, context_rows)` pairs for
+        :meth:`loss`; :obj:`kwargs` go to the loader (:obj:`batch_size`,
+        :obj:`shuffle`, ...)."""
+        context = self._check_context(context)
+        if context.size(0) != self.num_nodes:
+            raise ValueError(f"'context' must have one row per training node "
+                             f"([{self.num_nodes}, {self.num_nodes}]) for "
+                             f"training, got {tuple(context.size())}")
+        return DataLoader(range(context.size(0)),
+                          collate_fn=partial(self.sample, context), **kwargs)
+
+    def loss(self, context: Tensor, batch: Tensor) -> Tensor:
+        r"""The masked-node cross-entropy: each context row must retrieve its
+        own node, the logits being :math:`\mathbf{v}^{(T)}`.
+
+        Args:
+            context (torch.Tensor): Sparse CSR contexts :obj:`[B, m]` of the
+                nodes :obj:`batch` (as yielded by :meth:`loader`).
+            batch (torch.Tensor): The target node indices :obj:`[B]`.
+        """
+        context = self._check_context(context)
+        batch = self._check_batch(batch, self.num_nodes, 'batch')
+        if batch.numel() != context.size(0):
+            raise ValueError(f"'batch' must hold one target per context row "
+                             f"({context.size(0)}) but holds {batch.numel()}")
+        xi = self(context)
+        index = None
+        target = batch
+        if self.num_negative_samples is not None:
+            index, target = MF.sample_candidates(batch, self.num_nodes,
+                                                 self.num_negative_samples)
+        if self.dynamics == 'literal':
+            v = MF.retrieve_literal(self.target_memory, xi, self.num_steps,
+                                    self.beta1, self.beta2, self.alpha)
+            logits = v if index is None else v[:, index]
+        else:
+            a = self._memory_state(xi, self.num_steps)
+            logits = MF.target_logits(a, self.target_memory, index)
+        return F.cross_entropy(logits, target)
+
+    def fit(
+        self,
+        context: Tensor,
+        epochs: int = 20,
+        batch_size: int = 1024,
+        lr: float = 0.01,
+        weight_decay: float = 0.0,
+        seed: Optional[int] = None,
+        callback: Optional[Callable[[int, float], Optional[bool]]] = None,
+        verbose: bool = False,
+    ) -> List[float]:
+        r"""Trains the memories with Adam (the paper's optimiser) on the
+        masked-node loss, one pass over the shuffled nodes per epoch.
+
+        Args:
+            context (torch.Tensor): Sparse CSR contexts :obj:`[m, m]`.
+            epochs (int, optional): Passes over the nodes. (default:
+                :obj:`20`)
+            batch_size (int, optional): Nodes per step. (default:
+                :obj:`1024`)
+            lr (float, optional): Adam learning rate. (default: :obj:`0.01`)
+            weight_decay (float, optional): Adam weight decay. (default:
+                :obj:`0.0`)
+            seed (int, optional): Seeds the node shuffling. (default:
+                :obj:`None`)
+            callback (callable, optional): Called as
+                :obj:`callback(epoch, loss)` after each epoch; returning
+                :obj:`True` stops training. (default: :obj:`None`)
+            verbose (bool, optional): Print the loss of every epoch.
+                (default: :obj:`False`)
+
+        Returns:
+            List[float]: The mean loss of each epoch.
+        """
+        _check_positive_int('epochs', epochs)
+        _check_positive_int('batch_size', batch_size)
+        if not float(lr) > 0.0:
+            raise ValueError(f"'lr' must be positive (got {lr!r})")
+        if not float(weight_decay) >= 0.0:
+            raise ValueError(f"'weight_decay' must be non-negative (got "
+                             f"{weight_decay!r})")
+        context = self._check_context(context)
+        generator = None
+        if seed is not None:
+            generator = torch.Generator().manual_seed(seed)
+        loader = self.loader(context, batch_size=batch_size, shuffle=True,
+                             generator=generator)
+        optimizer = torch.optim.Adam(self.parameters(), lr=lr,
+                                     weight_decay=weight_decay)
+        device = self.context_memory.device
+        self.train()
+        losses = []
+        for epoch in range(1, epochs + 1):
+            total, count, start = 0.0, 0, time.perf_counter()
+            for batch, rows in loader:
+                optimizer.zero_grad()
+                loss = self.loss(rows.to(device), batch.to(device))
+                loss.backward()
+                optimizer.step()
+                total += float(loss.detach()) * batch.numel()
+                count += batch.numel()
+            losses.append(total / count)
+            if verbose:
+                print(f'Epoch: {epoch:03d}, Loss: {losses[-1]:.4f}, '
+                      f'Time: {time.perf_counter() - start:.1f}s')
+            if callback is not None and callback(epoch, losses[-1]):
+                break
+        self.eval()
+        return losses
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}({self.num_nodes}, '
+                f'{self.num_memories}, steps={self.num_steps})')

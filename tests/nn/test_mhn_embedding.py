@@ -1,0 +1,251 @@
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch_geometric import seed_everything
+
+from pyg_hopfield.nn import MHNEmbedding
+from pyg_hopfield.nn import mhn_functional as MF
+
+
+def csr(edge_index, num_rows, num_cols=None, value=None):
+    num_cols = num_rows if num_cols is None else num_cols
+    if value is None:
+        value = torch.ones(edge_index.size(1))
+    coo = torch.sparse_coo_tensor(edge_index, value, (num_rows, num_cols))
+    return coo.coalesce().to_sparse_csr()
+
+
+def planted_graph(num_blocks=4, block_size=30, p_in=0.3, p_out=0.01, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    n = num_blocks * block_size
+    y = torch.arange(n) // block_size
+    prob = torch.where(y.view(-1, 1) == y.view(1, -1), p_in, p_out)
+    adj = torch.rand(n, n, generator=gen) < prob
+    adj = torch.triu(adj, diagonal=1)
+    adj = adj | adj.t()
+    return adj.nonzero().t(), y
+
+
+def random_context(num_rows, num_nodes, density=0.3, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    mask = torch.rand(num_rows, num_nodes, generator=gen) < density
+    return csr(mask.nonzero().t(), num_rows, num_nodes,
+               torch.rand(int(mask.sum()), generator=gen) + 0.5)
+
+
+def test_mhn_embedding_repr_and_shapes():
+    model = MHNEmbedding(3890, 2000)
+    assert str(model) == 'MHNEmbedding(3890, 2000, steps=7)'
+    assert model.psi.size() == (2000, 3890)
+    assert model.phi.size() == (2000, 3890)
+    assert (model.beta1, model.beta2, model.alpha) == (1.0, 0.5, 0.2)
+
+    edge_index = torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]])
+    context = csr(edge_index, 3)
+    model = MHNEmbedding(3, 8, num_steps=3)
+    assert str(model) == 'MHNEmbedding(3, 8, steps=3)'
+    assert model(context).size() == (3, 8)
+    assert model(context, torch.tensor([2])).size() == (1, 8)
+    # The embedding is Psi c:
+    assert torch.allclose(model(context), context.to_dense() @ model.psi.t())
+    assert model.retrieve(context).size() == (3, 3)
+    trajectory = model.retrieve(context, return_trajectory=True)
+    assert len(trajectory) == 4 and bool((trajectory[0] == 0).all())
+    assert model.energy(context, trajectory[-1]).size() == (3, )
+
+
+def test_csr_rows():
+    context = random_context(6, 5, seed=1)
+    index = torch.tensor([4, 0, 4, 2])
+    out = MF.csr_rows(context, index)
+    assert out.layout == torch.sparse_csr
+    assert torch.equal(out.to_dense(), context.to_dense()[index])
+
+
+@pytest.mark.parametrize('negatives', [None, 3])
+def test_memory_space_equals_literal(negatives):
+    # v(t) = Phi^T a(t): the K-space dynamics are eq. 1-3, values and grads.
+    seed_everything(0)
+    m, K = 12, 5
+    model = MHNEmbedding(m, K, num_steps=7, beta1=1.3, beta2=0.7, alpha=0.3,
+                         init_std=0.5).double()
+    literal = MHNEmbedding(m, K, num_steps=7, beta1=1.3, beta2=0.7,
+                           alpha=0.3, dynamics='literal').double()
+    literal.load_state_dict(model.state_dict())
+    context = random_context(m, m).double()
+
+    traj_a = model.retrieve(context, return_trajectory=True)
+    traj_b = literal.retrieve(context, return_trajectory=True)
+    for va, vb in zip(traj_a, traj_b):
+        assert torch.allclose(va, vb, atol=1e-12)
+
+    batch = torch.arange(m)
+    model.num_negative_samples = negatives
+    literal.num_negative_samples = negatives
+    seed_everything(1)
+    loss_a = model.loss(context, batch)
+    loss_a.backward()
+    seed_everything(1)
+    loss_b = literal.loss(context, batch)
+    loss_b.backward()
+    assert torch.allclose(loss_a, loss_b, atol=1e-12)
+    for pa, pb in zip(model.parameters(), literal.parameters()):
+        assert torch.allclose(pa.grad, pb.grad, atol=1e-10)
+
+
+def test_gram_matrix_gradcheck():
+    x = torch.randn(7, 3, dtype=torch.double, requires_grad=True)
+    assert torch.autograd.gradcheck(MF.gram_matrix, (x, ))
+
+
+def test_sampled_softmax_covering_all_nodes_is_full_softmax():
+    seed_everything(0)
+    model = MHNEmbedding(10, 4, init_std=0.5).double()
+    context = random_context(10, 10, seed=2).double()
+    batch = torch.arange(10)
+    full = model.loss(context, batch)
+    model.num_negative_samples = 10_000  # draws every node w.h.p.
+    assert torch.allclose(model.loss(context, batch), full)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    alpha=st.floats(0.01, 1.0),
+    beta1=st.floats(0.1, 5.0),
+    beta2=st.floats(0.0, 5.0),
+    std=st.floats(0.05, 2.0),
+    seed=st.integers(0, 2**16),
+    dynamics=st.sampled_from(['memory', 'literal']),
+)
+def test_energy_never_increases(alpha, beta1, beta2, std, seed, dynamics):
+    torch.manual_seed(seed)
+    model = MHNEmbedding(9, 6, num_steps=15, beta1=beta1, beta2=beta2,
+                         alpha=alpha, init_std=std,
+                         dynamics=dynamics).double()
+    context = random_context(4, 9, seed=seed).double()
+    with torch.no_grad():
+        trajectory = model.retrieve(context, return_trajectory=True)
+        energy = torch.stack([model.energy(context, v) for v in trajectory])
+    diff = energy[1:] - energy[:-1]
+    assert bool((diff <= 1e-9 * (1 + energy[:-1].abs())).all()), diff.max()
+
+
+def _accuracy(z_train, y_train, z_test, y_test):
+    from sklearn.linear_model import LogisticRegression
+    z_train = torch.nn.functional.normalize(z_train, dim=-1)
+    z_test = torch.nn.functional.normalize(z_test, dim=-1)
+    clf = LogisticRegression(max_iter=1000).fit(z_train.numpy(),
+                                               y_train.numpy())
+    return clf.score(z_test.numpy(), y_test.numpy())
+
+
+def test_planted_communities_beat_chance():
+    seed_everything(0)
+    edge_index, y = planted_graph()
+    n = y.numel()
+    context = csr(edge_index, n)
+    model = MHNEmbedding(n, 32, init_std=0.1)
+    losses = model.fit(context, epochs=40, batch_size=40, lr=0.05, seed=0)
+    assert losses[-1] < losses[0]
+    with torch.no_grad():
+        z = model(context)
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(0))
+    train, test = perm[:80], perm[80:]
+    # Chance is 0.25 on four equal communities.
+    assert _accuracy(z[train], y[train], z[test], y[test]) >= 0.8
+
+
+def test_inductive_embedding_of_unseen_nodes():
+    seed_everything(0)
+    edge_index, y = planted_graph(block_size=40)
+    n = y.numel()
+    seen = torch.arange(n) % 5 != 0  # every fifth node is never trained on
+    old_index = torch.full((n, ), -1).masked_scatter_(
+        seen, torch.arange(int(seen.sum())))
+    m = int(seen.sum())
+
+    row, col = edge_index
+    keep = seen[row] & seen[col]
+    train_context = csr(old_index[edge_index[:, keep]], m)
+    model = MHNEmbedding(m, 32)
+    model.fit(train_context, epochs=40, batch_size=32, lr=0.05, seed=0)
+
+    # An unseen node's context: its edges to the training nodes only.
+    unseen = (~seen).nonzero().view(-1)
+    new_row = torch.full((n, ), -1)
+    new_row[unseen] = torch.arange(unseen.numel())
+    keep = ~seen[row] & seen[col]
+    new_context = csr(torch.stack([new_row[row[keep]], old_index[col[keep]]]),
+                      unseen.numel(), m)
+    with torch.no_grad():
+        z_seen = model(train_context)
+        z_new = model(new_context)
+    assert z_new.size() == (unseen.numel(), 32)
+    acc = _accuracy(z_seen, y[seen], z_new, y[unseen])
+    assert acc >= 0.8
+
+
+def test_seed_reproducibility():
+    edge_index, _ = planted_graph(block_size=10)
+    context = csr(edge_index, 40)
+    out = []
+    for _ in range(2):
+        seed_everything(123)
+        model = MHNEmbedding(40, 8, num_negative_samples=5)
+        model.fit(context, epochs=3, batch_size=16, seed=7)
+        with torch.no_grad():
+            out.append(model(context))
+    assert torch.equal(out[0], out[1])
+
+
+def test_loader():
+    edge_index = torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]])
+    context = csr(edge_index, 3)
+    model = MHNEmbedding(3, 4)
+    batch, rows = next(iter(model.loader(context, batch_size=2)))
+    assert batch.tolist() == [0, 1]
+    assert torch.equal(rows.to_dense(), context.to_dense()[:2])
+    assert model.loss(rows, batch).dim() == 0
+
+
+@pytest.mark.parametrize('kwargs,match', [
+    (dict(num_nodes=0), 'num_nodes'),
+    (dict(num_memories=-1), 'num_memories'),
+    (dict(num_memories=2.5), 'num_memories'),
+    (dict(num_steps=-1), 'num_steps'),
+    (dict(alpha=0.0), 'alpha'),
+    (dict(alpha=1.5), 'alpha'),
+    (dict(beta1=0.0), 'beta1'),
+    (dict(beta2=-1.0), 'beta2'),
+    (dict(num_negative_samples=0), 'num_negative_samples'),
+    (dict(dynamics='fast'), 'dynamics'),
+    (dict(init_std=0.0), 'init_std'),
+])
+def test_bad_hyper_parameters(kwargs, match):
+    args = dict(num_nodes=3, num_memories=4)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        MHNEmbedding(**args)
+
+
+def test_bad_inputs():
+    edge_index = torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]])
+    context = csr(edge_index, 3)
+    model = MHNEmbedding(3, 4)
+    with pytest.raises(ValueError, match="'context'.*CSR"):
+        model(context.to_dense())
+    with pytest.raises(ValueError, match="'context'.*shape"):
+        model(csr(edge_index, 3, 5))
+    with pytest.raises(ValueError, match="'batch'"):
+        model(context, torch.tensor([3]))
+    with pytest.raises(ValueError, match="'batch'"):
+        model.loss(context, torch.tensor([0, 1]))
+    with pytest.raises(ValueError, match="'v'"):
+        model.energy(context, torch.zeros(3, 2))
+    with pytest.raises(ValueError, match="'epochs'"):
+        model.fit(context, epochs=0)
+    with pytest.raises(ValueError, match="'lr'"):
+        model.fit(context, lr=0.0)
+    with pytest.raises(ValueError, match="'batch_size'"):
+        model.fit(context, batch_size=0)
