@@ -1,0 +1,113 @@
+import pytest
+import torch
+
+from pyg_hopfield.cli import main
+
+
+def test_cli_lists_datasets(capsys):
+    assert main(['datasets']) == 0
+    names = capsys.readouterr().out.split()
+    assert {'BlogCatalog', 'PPI', 'Wikipedia', 'USAir', 'Cora'} <= set(names)
+
+
+def test_cli_info_on_the_shipped_graph(capsys, tmp_path, monkeypatch):
+    monkeypatch.delenv('PYG_HOPFIELD_DATA', raising=False)
+    monkeypatch.setenv('PYG_HOPFIELD_OFFLINE', '1')
+    assert main(['info', 'USAir', '--root', str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert 'nodes:            332' in out
+    assert 'undirected edges: 2,126' in out
+
+
+def test_cli_unknown_dataset_is_one_clear_error(capsys, tmp_path):
+    code = main(['info', 'NoSuchGraph', '--root', str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert 'NoSuchGraph' in err and 'BlogCatalog' in err
+
+
+@pytest.mark.parametrize('method,dim', [('hebbian', 16), ('mhn', 8)])
+def test_cli_embed_edge_list(tmp_path, capsys, method, dim):
+    edges = tmp_path / 'graph.txt'
+    edges.write_text('# a 6-cycle with a chord\n0 1\n1 2\n2 3\n3 4\n4 5\n'
+                     '5 0\n0 3\n')
+    out = tmp_path / 'emb.pt'
+    argv = ['embed', '--method', method, '--edges', str(edges),
+            '--num-nodes', '7', '--dim', str(dim), '--seed', '1']
+    if method == 'mhn':
+        argv += ['--epochs', '2', '--batch-size', '4']
+    argv += ['--out', str(out)]
+    assert main(argv) == 0
+    embedding = torch.load(out)
+    assert embedding.dtype == torch.float32
+    assert embedding.shape == (7, dim)  # node 6 is isolated but present
+    assert f'with {method} in ' in capsys.readouterr().out  # wall time
+    # A fixed seed gives identical embeddings:
+    assert main(argv[:-1] + [str(tmp_path / 'again.pt')]) == 0
+    assert torch.equal(embedding, torch.load(tmp_path / 'again.pt'))
+
+
+def test_cli_embed_npy(tmp_path):
+    import numpy as np
+    edges = tmp_path / 'graph.txt'
+    edges.write_text('0 1 2.0\n1 2 0.5\n')
+    out = tmp_path / 'emb.npy'
+    assert main(['embed', '--method', 'hebbian', '--edges', str(edges),
+                 '--dim', '4', '--out', str(out)]) == 0
+    assert np.load(out).shape == (3, 4)
+
+
+@pytest.mark.parametrize('text,needle', [
+    ('0 1\n1 two\n', 'line 2'),
+    ('0 1\n1 9\n', 'node 9 is out of range'),
+])
+def test_cli_bad_edge_file_names_the_line(tmp_path, capsys, text, needle):
+    edges = tmp_path / 'graph.txt'
+    edges.write_text(text)
+    code = main(['embed', '--method', 'hebbian', '--edges', str(edges),
+                 '--num-nodes', '5', '--dim', '4', '--out',
+                 str(tmp_path / 'e.pt')])
+    assert code == 2
+    assert needle in capsys.readouterr().err
+
+
+def test_cli_bad_output_suffix(tmp_path, capsys):
+    edges = tmp_path / 'graph.txt'
+    edges.write_text('0 1\n')
+    code = main(['embed', '--method', 'hebbian', '--edges', str(edges),
+                 '--dim', '4', '--out', str(tmp_path / 'e.txt')])
+    assert code == 2
+    assert "'--out' must end in '.pt' or '.npy'" in capsys.readouterr().err
+
+
+def test_cli_evaluate_link_auc_on_usair(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv('PYG_HOPFIELD_OFFLINE', '1')
+    result = tmp_path / 'metrics.json'
+    plot = tmp_path / 'roc.png'
+    assert main(['evaluate', '--task', 'link-auc', '--method', 'hebbian',
+                 '--preset', 'improved', '--dataset', 'USAir', '--root',
+                 str(tmp_path), '--json',
+                 str(result), '--plot', str(plot)]) == 0
+    import json
+    metrics = json.loads(result.read_text())
+    assert 0.8 < metrics['auc'] <= 1.0
+    assert 0.8 < metrics['jaccard_auc'] <= 1.0
+    assert plot.stat().st_size > 0
+
+
+def test_cli_presets_and_flags(tmp_path):
+    from pyg_hopfield.cli import build_parser
+    from pyg_hopfield.cli_methods import hebbian_kwargs
+    parse = build_parser().parse_args
+    base = ['embed', '--method', 'hebbian', '--edges', 'g.txt', '--out',
+            'e.pt']
+    paper = hebbian_kwargs(parse(base))
+    assert paper['negative_weight'] == 0.5 and paper['num_iterations'] == 10
+    improved = hebbian_kwargs(parse(base + ['--preset', 'improved']))
+    assert improved['negative_weight'] == 0.0
+    assert improved['transition'] == 'sym' and improved['normalize'] is True
+    override = hebbian_kwargs(parse(base + ['--preset', 'improved',
+                                            '--negative-weight', '0.25',
+                                            '--normalize', 'none']))
+    assert override['negative_weight'] == 0.25
+    assert override['normalize'] is False
