@@ -8,6 +8,16 @@ from pyg_hopfield.nn import MHNEmbedding
 from pyg_hopfield.nn import mhn_functional as MF
 
 
+@pytest.fixture(autouse=True)
+def single_thread():
+    # The models here are tiny: with several intra-op threads on a loaded
+    # machine every op pays thread wake-ups (a 0.1 s fit took 50 s).
+    num_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(num_threads)
+
+
 def csr(edge_index, num_rows, num_cols=None, value=None):
     num_cols = num_rows if num_cols is None else num_cols
     if value is None:

@@ -1,0 +1,250 @@
+r"""Benchmark of :class:`pyg_hopfield.nn.MHNEmbedding` on BlogCatalog.
+
+Parts (each merges its numbers into ``benchmarks/results/mhn.json``):
+
+* ``dynamics``: seconds per epoch and peak memory of one training step at
+  K = 2000 for the exact memory-space dynamics vs. the literal eq. 1-3,
+  each measured in a fresh subprocess (peak RSS), ratio in one run.
+* ``time_to_f1``: wall time (training only; evaluation excluded) until the
+  embedding reaches the paper's BlogCatalog micro-F1 (40.26), checked after
+  every epoch with a 2-split evaluation, then confirmed with
+  ``--final_runs`` splits.
+* ``node2vec``: PyG's own ``torch_geometric.nn.Node2Vec`` on the same graph
+  and machine (random walks by ``benchmarks/random_walk_op.py``), time to
+  its best micro-F1 within a stated budget.
+
+    python benchmarks/bench_mhn.py --part dynamics
+"""
+import argparse
+import json
+import multiprocessing as mp
+import os
+import os.path as osp
+import resource
+import sys
+import time
+
+import torch
+
+RESULTS = osp.join(osp.dirname(osp.abspath(__file__)), 'results', 'mhn.json')
+PAPER_MICRO_F1 = 40.26
+
+
+def get_data(root):
+    from pyg_hopfield.datasets import load
+    return load('BlogCatalog', root)[0]
+
+
+def _dynamics_worker(queue, dynamics, root, memories, batch_size, num_batches,
+                     threads):
+    torch.set_num_threads(threads)
+    from pyg_hopfield.nn import MHNEmbedding
+    from pyg_hopfield.transforms import KHopContext
+    data = get_data(root)
+    context = KHopContext(k=1).context(data.edge_index, data.num_nodes)
+    torch.manual_seed(0)
+    model = MHNEmbedding(data.num_nodes, memories, dynamics=dynamics)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    loader = model.loader(context, batch_size=batch_size, shuffle=True)
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    times = []
+    for i, (batch, rows) in enumerate(loader):
+        if i == num_batches + 1:
+            break
+        start = time.perf_counter()
+        optimizer.zero_grad()
+        model.loss(rows, batch).backward()
+        optimizer.step()
+        if i > 0:  # the first step warms up the allocator
+            times.append(time.perf_counter() - start)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    num_steps = -(-data.num_nodes // batch_size)
+    queue.put(dict(seconds_per_batch=sum(times) / len(times),
+                   batches_timed=len(times),
+                   seconds_per_epoch=sum(times) / len(times) * num_steps,
+                   peak_rss_mb=rss / 1024, baseline_rss_mb=rss0 / 1024))
+
+
+def part_dynamics(args):
+    ctx = mp.get_context('spawn')
+    out = {}
+    for dynamics, num_batches in [('memory', args.batches),
+                                  ('literal', args.literal_batches)]:
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_dynamics_worker, args=(
+            queue, dynamics, args.root, args.memories, args.batch_size,
+            num_batches, args.threads))
+        proc.start()
+        out[dynamics] = queue.get()
+        proc.join()
+        print(dynamics, out[dynamics], flush=True)
+    out['speedup'] = (out['literal']['seconds_per_epoch'] /
+                      out['memory']['seconds_per_epoch'])
+    out['memory_ratio'] = (out['literal']['peak_rss_mb'] /
+                           out['memory']['peak_rss_mb'])
+    out['config'] = dict(dataset='BlogCatalog', K=args.memories,
+                         batch_size=args.batch_size, steps=7,
+                         threads=torch.get_num_threads()
+                         if args.threads is None else args.threads,
+                         note='seconds_per_epoch = mean step time x '
+                         'ceil(m / batch_size); peak_rss_mb is the peak '
+                         'resident memory of a fresh process')
+    return out
+
+
+def part_time_to_f1(args):
+    from pyg_hopfield.evaluation import node_classification
+    from pyg_hopfield.nn import MHNEmbedding
+    from pyg_hopfield.transforms import KHopContext
+    torch.set_num_threads(args.threads)
+    data = get_data(args.root)
+    torch.manual_seed(0)
+    start = time.perf_counter()
+    context = KHopContext(k=args.k).context(data.edge_index, data.num_nodes)
+    model = MHNEmbedding(data.num_nodes, args.memories,
+                         num_negative_samples=args.negatives,
+                         init_std=args.init_std)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    loader = model.loader(context, batch_size=args.batch_size, shuffle=True)
+    train_time = time.perf_counter() - start  # context building counts
+    history, reached = [], None
+    # With --eval_from 0 the 2-split check is skipped and the final
+    # evaluation decides whether the target was reached.
+    for epoch in range(1, args.epochs + 1):
+        start = time.perf_counter()
+        for batch, rows in loader:
+            optimizer.zero_grad()
+            model.loss(rows, batch).backward()
+            optimizer.step()
+        with torch.no_grad():
+            z = model(context)
+        train_time += time.perf_counter() - start
+        if args.eval_from == 0 or epoch < args.eval_from:
+            continue
+        res = node_classification(z, data.y, num_runs=2, normalize=True)
+        history.append(dict(epoch=epoch, train_time=train_time,
+                            micro_f1=res['micro_f1'],
+                            macro_f1=res['macro_f1']))
+        print(history[-1], flush=True)
+        if res['micro_f1'] >= PAPER_MICRO_F1 and args.eval_from > 0:
+            reached = history[-1]
+            break
+    final = node_classification(z, data.y, num_runs=args.final_runs,
+                                normalize=True)
+    if reached is None and final['micro_f1'] >= PAPER_MICRO_F1:
+        reached = dict(epoch=epoch, train_time=train_time,
+                       micro_f1=final['micro_f1'])
+    return dict(config=dict(K=args.memories, batch_size=args.batch_size,
+                            lr=args.lr, k=args.k, negatives=args.negatives,
+                            init_std=args.init_std, l2_normalised=True,
+                            eval_from=args.eval_from, epochs=args.epochs),
+                target_micro_f1=PAPER_MICRO_F1, reached=reached,
+                history=history, final_micro_f1=final['micro_f1'],
+                final_macro_f1=final['macro_f1'],
+                final_runs=args.final_runs, final_train_time=train_time)
+
+
+def part_node2vec(args):
+    sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+    import random_walk_op
+    random_walk_op.register()
+    from torch_geometric.nn import Node2Vec
+
+    from pyg_hopfield.evaluation import node_classification
+    torch.set_num_threads(args.threads)
+    data = get_data(args.root)
+    torch.manual_seed(0)
+    model = Node2Vec(data.edge_index, embedding_dim=128, walk_length=20,
+                     context_size=10, walks_per_node=args.walks_per_node,
+                     num_negative_samples=1, p=1.0, q=1.0, sparse=True)
+    loader = model.loader(batch_size=128, shuffle=True, num_workers=0)
+    optimizer = torch.optim.SparseAdam(list(model.parameters()), lr=0.01)
+    train_time, history, best = 0.0, [], None
+    for epoch in range(1, args.node2vec_epochs + 1):
+        start = time.perf_counter()
+        model.train()
+        for pos_rw, neg_rw in loader:
+            optimizer.zero_grad()
+            loss = model.loss(pos_rw, neg_rw)
+            loss.backward()
+            optimizer.step()
+            if time.perf_counter() - start > args.node2vec_budget:
+                break
+        train_time += time.perf_counter() - start
+        with torch.no_grad():
+            z = model()
+        res = node_classification(z, data.y, num_runs=2)
+        history.append(dict(epoch=epoch, train_time=train_time,
+                            loss=float(loss), micro_f1=res['micro_f1'],
+                            macro_f1=res['macro_f1']))
+        print(history[-1], flush=True)
+        if best is None or res['micro_f1'] > best['micro_f1']:
+            best = history[-1]
+            best_z = z
+        if train_time > args.node2vec_budget:
+            break
+    final = node_classification(best_z, data.y, num_runs=args.final_runs)
+    return dict(config=dict(embedding_dim=128, walk_length=20,
+                            context_size=10,
+                            walks_per_node=args.walks_per_node, p=1, q=1,
+                            batch_size=128, lr=0.01,
+                            optimizer='SparseAdam',
+                            budget_seconds=args.node2vec_budget),
+                history=history, best=best,
+                best_micro_f1=final['micro_f1'],
+                best_macro_f1=final['macro_f1'],
+                final_runs=args.final_runs)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--part', required=True,
+                        choices=['dynamics', 'time_to_f1', 'node2vec'])
+    parser.add_argument('--root', default=osp.join('data', 'mhn'))
+    parser.add_argument('--memories', type=int, default=2000)
+    parser.add_argument('--batch_size', type=int, default=1024)
+    parser.add_argument('--batches', type=int, default=3)
+    parser.add_argument('--literal_batches', type=int, default=2)
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--k', type=int, default=1)
+    parser.add_argument('--lr', type=float, default=0.01)
+    parser.add_argument('--init_std', type=float, default=0.1)
+    parser.add_argument('--negatives', type=int, default=None)
+    parser.add_argument('--epochs', type=int, default=10)
+    parser.add_argument('--final_runs', type=int, default=20)
+    parser.add_argument('--eval_from', type=int, default=1,
+                        help='first epoch checked with 2 splits (0: none)')
+    parser.add_argument('--walks_per_node', type=int, default=10)
+    parser.add_argument('--node2vec_epochs', type=int, default=5)
+    parser.add_argument('--node2vec_budget', type=float, default=480.0,
+                        help='seconds of Node2Vec training in all')
+    args = parser.parse_args()
+
+    out = dict(dynamics=part_dynamics, time_to_f1=part_time_to_f1,
+               node2vec=part_node2vec)[args.part](args)
+    results = {}
+    if osp.exists(RESULTS):
+        with open(RESULTS) as f:
+            results = json.load(f)
+    results[args.part] = out
+    results.setdefault('machine', {})[args.part] = dict(
+        cpu_count=os.cpu_count(), torch=torch.__version__,
+        load_average=os.getloadavg())
+    os.makedirs(osp.dirname(RESULTS), exist_ok=True)
+    with open(RESULTS, 'w') as f:
+        json.dump(results, f, indent=1)
+
+    print(f"\n{'part':<12} {'figure':<40} value")
+    for key, value in out.items():
+        if not isinstance(value, (list, dict)):
+            print(f'{args.part:<12} {key:<40} {value}')
+    if args.part == 'dynamics':
+        for dyn in ['memory', 'literal']:
+            print(f"{'dynamics':<12} {dyn + ' s/epoch':<40} "
+                  f"{out[dyn]['seconds_per_epoch']:.1f}")
+            print(f"{'dynamics':<12} {dyn + ' peak RSS (MB)':<40} "
+                  f"{out[dyn]['peak_rss_mb']:.0f}")
+
+
+if __name__ == '__main__':
+    main()
