@@ -74,8 +74,8 @@ def embed_hebbian(
     model = HebbianPropagation(num_nodes, args.dim or 200,
                                seed=check_seed(args.seed), **kwargs)
     edge_weight = None if edge_weight is None else edge_weight.to(device)
-    with tqdm(total=kwargs['num_iterations'], desc='hebbian',
-              unit='it') as bar:
+    with tqdm(total=kwargs['num_iterations'], desc='hebbian', unit='it',
+              disable=not getattr(args, 'progress', True)) as bar:
         return model(edge_index.to(device), edge_weight,
                      callback=lambda t: bar.update())
 

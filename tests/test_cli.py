@@ -111,3 +111,35 @@ def test_cli_presets_and_flags(tmp_path):
                                             '--normalize', 'none']))
     assert override['negative_weight'] == 0.25
     assert override['normalize'] is False
+
+
+def test_cli_select_uses_only_training_edges(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv('PYG_HOPFIELD_OFFLINE', '1')
+    result = tmp_path / 'metrics.json'
+    assert main(['evaluate', '--task', 'link-auc', '--method', 'hebbian',
+                 '--select', '--dataset', 'USAir', '--root', str(tmp_path),
+                 '--json', str(result)]) == 0
+    import json
+    metrics = json.loads(result.read_text())
+    assert set(metrics['selected']) == {'iterations', 'transition',
+                                        'normalize'}
+    assert 0.85 < metrics['auc'] <= 1.0
+    assert 'selected on validation' in capsys.readouterr().out
+    code = main(['evaluate', '--task', 'link-auc', '--method', 'mhn',
+                 '--select', '--dataset', 'USAir', '--root', str(tmp_path)])
+    assert code == 2
+    assert "'--select' is implemented for '--method hebbian'" in \
+        capsys.readouterr().err
+
+
+def test_cli_reproduce_a_table_row(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv('PYG_HOPFIELD_OFFLINE', '1')
+    out = tmp_path / 'table.json'
+    assert main(['reproduce', 'hebbian-table6', '--datasets', 'USAir',
+                 '--root', str(tmp_path), '--json', str(out)]) == 0
+    import json
+    rows = json.loads(out.read_text())['rows']
+    assert rows[0]['dataset'] == 'USAir' and rows[0]['paper'] == 95.92
+    assert 50.0 < rows[0]['ours'] <= 100.0
+    assert main(['reproduce', 'hebbian-table6', '--datasets', 'Nope',
+                 '--root', str(tmp_path)]) == 2
