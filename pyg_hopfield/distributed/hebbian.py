@@ -7,6 +7,7 @@ import torch_geometric.utils as pyg_utils
 from torch import Tensor
 
 from pyg_hopfield.nn import hebbian_functional as HF
+from pyg_hopfield.utils.checks import check_edge_index
 
 
 def node_ranges(num_nodes: int, world_size: int) -> List[Tuple[int, int]]:
@@ -102,7 +103,7 @@ def hebbian_propagation(
                          f"(got {gaussian!r})")
     HF.check_mode('normalize', normalize, HF.NORMALIZE_MODES)
     HF.check_mode('whiten', whiten, HF.WHITEN_MODES)
-    HF.check_inputs(edge_index, num_nodes, edge_weight)
+    check_edge_index(edge_index, num_nodes, edge_weight)
     rank = dist.get_rank(group)
     world_size = dist.get_world_size(group)
     ranges = node_ranges(num_nodes, world_size)

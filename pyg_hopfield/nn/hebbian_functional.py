@@ -66,62 +66,6 @@ class HebbianDraws(NamedTuple):
     noise: Optional[Tensor]  # [m, d] standard normal (``'sample'`` only)
 
 
-def check_inputs(
-    edge_index: Tensor,
-    num_nodes: int,
-    edge_weight: Optional[Tensor] = None,
-) -> None:
-    r"""Raises a :class:`ValueError` naming the argument, the bad value and
-    the fix if :obj:`edge_index`, :obj:`edge_weight` or :obj:`num_nodes` do
-    not describe a valid non-empty graph."""
-    if not isinstance(edge_index, Tensor):
-        raise ValueError(f"'edge_index' must be a torch.Tensor of shape "
-                         f"[2, num_edges] (got {type(edge_index).__name__})")
-    if edge_index.dtype not in (torch.long, torch.int, torch.int16,
-                                torch.int8, torch.uint8):
-        raise ValueError(f"'edge_index' must hold integer node ids (got "
-                         f"dtype={edge_index.dtype}); convert it with "
-                         f"edge_index.long()")
-    if edge_index.dim() != 2 or edge_index.size(0) != 2:
-        raise ValueError(f"'edge_index' must have shape [2, num_edges] (got "
-                         f"{list(edge_index.shape)}); transpose an "
-                         f"[num_edges, 2] list with edge_index.t()")
-    if edge_index.size(1) == 0:
-        raise ValueError("'edge_index' is empty (0 edges): there is nothing "
-                         "to propagate; pass a graph with at least one edge")
-    if not isinstance(num_nodes, int) or isinstance(num_nodes, bool) \
-            or num_nodes < 1:
-        raise ValueError(f"'num_nodes' must be a positive int (got "
-                         f"{num_nodes!r})")
-    lo, hi = int(edge_index.min()), int(edge_index.max())
-    if lo < 0:
-        raise ValueError(f"'edge_index' contains the negative node id {lo}; "
-                         f"node ids must lie in [0, num_nodes)")
-    if hi >= num_nodes:
-        raise ValueError(f"'edge_index' contains node {hi} but "
-                         f"num_nodes={num_nodes}; pass num_nodes >= {hi + 1}")
-    if edge_weight is None:
-        return
-    if not isinstance(edge_weight, Tensor):
-        raise ValueError(f"'edge_weight' must be a torch.Tensor (got "
-                         f"{type(edge_weight).__name__})")
-    if not edge_weight.is_floating_point():
-        raise ValueError(f"'edge_weight' must be a floating point tensor "
-                         f"(got dtype={edge_weight.dtype}); convert it with "
-                         f"edge_weight.float()")
-    if edge_weight.dim() != 1 or edge_weight.numel() != edge_index.size(1):
-        raise ValueError(f"'edge_weight' must have shape [num_edges]="
-                         f"[{edge_index.size(1)}] (got "
-                         f"{list(edge_weight.shape)})")
-    if not bool(torch.isfinite(edge_weight).all()):
-        raise ValueError("'edge_weight' contains NaN or infinite values; "
-                         "drop or repair those edges first")
-    if bool((edge_weight < 0).any()):
-        raise ValueError(f"'edge_weight' contains the negative weight "
-                         f"{float(edge_weight.min())}; transition "
-                         f"probabilities need weights >= 0")
-
-
 def transition_matrix(
     edge_index: Tensor,
     num_nodes: int,

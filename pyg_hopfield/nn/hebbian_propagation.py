@@ -4,7 +4,8 @@ import torch
 from torch import Tensor
 from torch_geometric.data import Data
 
-from . import hebbian_functional as HF
+from pyg_hopfield.nn import hebbian_functional as HF
+from pyg_hopfield.utils.checks import check_edge_index
 
 
 class HebbianPropagation(torch.nn.Module):
@@ -239,7 +240,7 @@ class HebbianPropagation(torch.nn.Module):
         if self.cached and self._cache is not None \
                 and self._cache_key == key:
             return self._cache
-        HF.check_inputs(edge_index, self.num_nodes, edge_weight)
+        check_edge_index(edge_index, self.num_nodes, edge_weight)
         out = HF.transition_matrix(edge_index, self.num_nodes, edge_weight,
                                    self.transition)
         if self.cached:
