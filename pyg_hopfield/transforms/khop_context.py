@@ -34,13 +34,17 @@ class KHopContext(BaseTransform):
     (:obj:`decay=1` gives the paper's binary :math:`\{0, 1\}` context). With
     :obj:`normalize=True` every non-empty row is divided by its sum.
 
-    The hops are found by sparse message passing, one sparse-sparse product
-    per hop: the frontier :math:`\mathbf{F}_h` (pairs at distance exactly
-    :math:`h`) is pushed along the edges,
+    The hops are found by sparse message passing: the frontier
+    :math:`\mathbf{F}_h` (pairs at distance exactly :math:`h`, kept as
+    sorted integer keys :math:`i \cdot m + j`) is pushed along the edges,
     :math:`\mathbf{F}_{h+1} = \mathrm{pattern}(\mathbf{F}_h \mathbf{A})
-    \setminus \{\textrm{pairs already reached}\}`. Nothing dense is
-    built: time and memory are proportional to the non-zeros of the
-    frontiers and of the result.
+    \setminus \{\textrm{pairs already reached}\}`, expanding a bounded
+    number of walks at a time. Nothing dense is built: time and memory are
+    proportional to the non-zeros of the frontiers and of the result
+    (``benchmarks/bench_khop_context.py``: a random graph with
+    :math:`10^6` nodes and :math:`10^7` edges gets its 2-hop context of
+    :math:`1.1 \cdot 10^8` non-zeros in 51 s at a peak of 6.2 GB, 4.9 times
+    the CSR output, on the 2-core development machine).
 
     .. code-block:: python
 
@@ -83,58 +87,80 @@ class KHopContext(BaseTransform):
     def context(self, edge_index: Tensor, num_nodes: int) -> Tensor:
         r"""Returns the context matrix of a graph as sparse CSR."""
         m = num_nodes
+        device = edge_index.device
         row, col = edge_index[0], edge_index[1]
         keep = row != col
-        adj = torch.sparse_coo_tensor(
-            torch.stack([row[keep], col[keep]]),
-            torch.ones(int(keep.sum()), device=edge_index.device),
-            (m, m), check_invariants=False).coalesce()
+        # The adjacency pattern as sorted pair keys i * m + j, and its CSR:
+        adj_key = torch.unique(row[keep] * m + col[keep])
+        adj_col = adj_key % m
+        rowptr = torch.zeros(m + 1, dtype=torch.long, device=device)
+        torch.cumsum(torch.bincount(adj_key // m, minlength=m), 0,
+                     out=rowptr[1:])
 
-        # Pairs reached so far (hop 0 is the diagonal), as sorted keys:
-        nodes = torch.arange(m, device=edge_index.device)
-        reached = nodes * m + nodes
-        frontier = adj
+        nodes = torch.arange(m, device=device)
+        reached = nodes * m + nodes  # hop 0: the node itself, sorted
+        frontier = adj_key
         keys, hops = [], []
         for hop in range(1, self.k + 1):
             if hop > 1:
-                frontier = torch.sparse.mm(frontier, adj).coalesce()
-            idx = frontier.indices()
-            key = idx[0] * m + idx[1]
-            pos = torch.searchsorted(reached, key).clamp_(
+                frontier = self._push(frontier, rowptr, adj_col, m)
+            pos = torch.searchsorted(reached, frontier).clamp_(
                 max=reached.numel() - 1)
-            new = reached[pos] != key
-            if not bool(new.any()):
+            frontier = frontier[reached[pos] != frontier]
+            if frontier.numel() == 0:
                 break
-            key = key[new]
-            keys.append(key)
-            hops.append(torch.full_like(key, hop))
-            reached = torch.cat([reached, key]).sort().values
+            keys.append(frontier)
+            hops.append(torch.full((frontier.numel(), ), hop,
+                                   dtype=torch.int32, device=device))
+            reached = torch.cat([reached, frontier]).sort().values
             if self.max_neighbors is not None and \
                     reached.numel() - m > self.max_neighbors:
                 raise ValueError(
                     f"The {hop}-hop context has more than max_neighbors="
                     f"{self.max_neighbors} non-zeros; lower 'k' or raise "
                     f"'max_neighbors'")
-            frontier = torch.sparse_coo_tensor(
-                torch.stack([key // m, key % m]),
-                torch.ones(key.numel(), device=key.device), (m, m),
-                is_coalesced=True, check_invariants=False)
+        del reached
 
-        key = torch.cat(keys)
-        hop = torch.cat(hops)
-        value = self.decay**(hop.to(torch.float) - 1.0)
-        order = key.argsort()
-        key, value = key[order], value[order]
-        ctx_row, ctx_col = key // m, key % m
+        key, order = torch.cat(keys).sort()
+        value = self.decay**(torch.cat(hops)[order].to(torch.float) - 1.0)
+        del order
+        ctx_row = key // m
+        crow = torch.zeros(m + 1, dtype=torch.long, device=device)
+        torch.cumsum(torch.bincount(ctx_row, minlength=m), 0, out=crow[1:])
         if self.normalize:
             row_sum = scatter(value, ctx_row, dim=0, dim_size=m,
                               reduce='sum')
             value = value / row_sum[ctx_row]
+        del ctx_row
         with warnings.catch_warnings():  # 'sparse CSR support is in beta'
             warnings.simplefilter('ignore', UserWarning)
-            return torch.sparse_coo_tensor(
-                torch.stack([ctx_row, ctx_col]), value, (m, m),
-                is_coalesced=True, check_invariants=False).to_sparse_csr()
+            return torch.sparse_csr_tensor(crow, key % m, value, (m, m),
+                                           check_invariants=False)
+
+    @staticmethod
+    def _push(frontier: Tensor, rowptr: Tensor, adj_col: Tensor, m: int,
+              chunk: int = 1 << 24) -> Tensor:
+        r"""One message-passing step on pair keys: every pair
+        :math:`(i, j)` sends to :math:`(i, l)` for each edge
+        :math:`j \to l`. Returns the sorted distinct keys, expanding at most
+        :obj:`chunk` walks at a time to bound the peak memory."""
+        src, mid = frontier // m, frontier % m
+        count = rowptr[mid + 1] - rowptr[mid]
+        bounds = torch.cumsum(count, 0)
+        out, begin = [], 0
+        while begin < frontier.numel():
+            base = int(bounds[begin - 1]) if begin > 0 else 0
+            end = int(torch.searchsorted(bounds, base + chunk, right=True))
+            end = max(end, begin + 1)
+            c = count[begin:end]
+            walk_src = src[begin:end].repeat_interleave(c)
+            offset = torch.arange(int(c.sum()), device=frontier.device)
+            offset -= (torch.cumsum(c, 0) - c).repeat_interleave(c)
+            walk_dst = adj_col[rowptr[mid[begin:end]].repeat_interleave(c) +
+                               offset]
+            out.append(torch.unique(walk_src * m + walk_dst))
+            begin = end
+        return torch.unique(torch.cat(out)) if len(out) > 1 else out[0]
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(k={self.k}, decay={self.decay}, '
