@@ -77,6 +77,35 @@ def test(task, data, dim, preset, seed, device):
     return score, seconds, str(model)
 
 
+def plot_map_vs_dim(task, rows, path):
+    r"""MAP against the embedding dimension, one panel per dataset: the
+    paper's curve beside each of our presets."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    names = list(dict.fromkeys(r['dataset'] for r in rows))
+    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3),
+                             squeeze=False)
+    for ax, name in zip(axes[0], names):
+        mine = [r for r in rows if r['dataset'] == name]
+        for preset in dict.fromkeys(r['preset'] for r in mine):
+            pts = sorted((r['dim'], r['map']) for r in mine
+                         if r['preset'] == preset)
+            ax.plot(*zip(*pts), marker='o', label=f'ours, {preset}')
+        if name in PAPER[task]:
+            ax.plot(DIMS, PAPER[task][name], 'k--', marker='s',
+                    label='paper')
+        ax.set_xscale('log')
+        ax.set_title(name)
+        ax.set_xlabel('dimension d')
+    axes[0][0].set_ylabel(f'{task.replace("_", " ")} MAP')
+    axes[0][-1].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    print(f'wrote {path}')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--task', default='reconstruction',
@@ -92,7 +121,17 @@ def main():
                         'default; set PYG_HOPFIELD_DATA to a local mirror)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--out', default=None, help='JSON output file')
+    parser.add_argument('--plot', default=None, help='PNG of MAP against '
+                        'the dimension, ours beside the paper')
+    parser.add_argument('--plot-from', default=None, help='Only redraw '
+                        '--plot from a JSON file this script wrote')
     args = parser.parse_args()
+    if args.plot_from:
+        with open(args.plot_from) as f:
+            saved = json.load(f)
+        plot_map_vs_dim(saved['task'], saved['results'],
+                        args.plot or args.plot_from.replace('.json', '.png'))
+        return
 
     rows = []
     for name in args.datasets:
@@ -134,6 +173,8 @@ def main():
                        "'sampled'; link prediction: gem_link_split 10%",
                        torch=torch.__version__, results=rows), f, indent=1)
     print(f'wrote {out}')
+    if args.plot:
+        plot_map_vs_dim(args.task, rows, args.plot)
 
 
 if __name__ == '__main__':
