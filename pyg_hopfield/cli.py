@@ -20,7 +20,7 @@ from typing import List, Optional
 import torch
 from torch_geometric.data import Data
 
-TASKS = ('node', 'link-auc', 'reconstruction-map', 'link-map')
+TASKS = ('node', 'link-auc', 'reconstruction-map', 'link-map', 'hit-rate')
 
 
 def _add_graph_arguments(parser: argparse.ArgumentParser) -> None:
@@ -120,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
                           default='seal', help='link-auc protocol: SEAL '
                           '(test-ratio of edges + as many non-edges) or MHN '
                           '(500 + 500 pairs)')
+    evaluate.add_argument('--histories', default=None, help='hit-rate: '
+                          'test users, one a line, the item (node) ids they '
+                          'interacted with')
+    evaluate.add_argument('--hits-k', type=int, default=10,
+                          help='hit-rate: recommendations per seed item')
     evaluate.add_argument('--select', action='store_true',
                           help='link-auc with hebbian: choose iterations, '
                           'transitions and normalisation on a validation '
@@ -291,6 +296,16 @@ def _evaluate(args: argparse.Namespace) -> dict:
             embedding, data.y, num_runs=args.runs, seed=args.seed)
         metrics.update({k: v for k, v in result.items()
                         if not k.endswith('_runs')})
+    elif args.task == 'hit-rate':
+        from pyg_hopfield.utils import read_histories
+        if args.histories is None:
+            raise ValueError("'--task hit-rate' needs '--histories FILE' "
+                             "(one test user a line, item ids)")
+        histories = read_histories(args.histories, data.num_nodes)
+        embedding = embed(data, args)
+        metrics[f'hit_rate@{args.hits_k}'] = evaluation.hit_rate_at_k(
+            embedding, histories, k=args.hits_k, seed=args.seed)
+        metrics['num_users'] = len(histories)
     elif args.task == 'reconstruction-map':
         embedding = embed(data, args)
         metrics['map'] = evaluation.reconstruction_map(

@@ -143,3 +143,28 @@ def test_cli_reproduce_a_table_row(tmp_path, capsys, monkeypatch):
     assert 50.0 < rows[0]['ours'] <= 100.0
     assert main(['reproduce', 'hebbian-table6', '--datasets', 'Nope',
                  '--root', str(tmp_path)]) == 2
+
+
+def test_cli_hit_rate_on_a_co_occurrence_graph(tmp_path, capsys):
+    # Two disjoint item cliques {0..4} and {5..9}; every test user stays
+    # inside one clique, so inner-product neighbours must hit.
+    edges = tmp_path / 'items.txt'
+    edges.write_text(''.join(f'{i} {j}\n' for base in (0, 5)
+                             for i in range(base, base + 5)
+                             for j in range(i + 1, base + 5)))
+    histories = tmp_path / 'users.txt'
+    histories.write_text('# user items\n0 1 2\n5 6\n3 4 0\n7 8 9\n')
+    result = tmp_path / 'hr.json'
+    assert main(['evaluate', '--task', 'hit-rate', '--method', 'hebbian',
+                 '--preset', 'improved', '--edges', str(edges),
+                 '--histories', str(histories), '--hits-k', '4', '--dim',
+                 '32', '--json', str(result)]) == 0
+    import json
+    metrics = json.loads(result.read_text())
+    assert metrics['num_users'] == 4
+    assert metrics['hit_rate@4'] == 1.0
+    histories.write_text('0 1\n2 12\n')
+    assert main(['evaluate', '--task', 'hit-rate', '--method', 'hebbian',
+                 '--edges', str(edges), '--histories', str(histories),
+                 '--dim', '8']) == 2
+    assert 'line 2: item 12 is not a node' in capsys.readouterr().err
