@@ -8,6 +8,9 @@ r"""The ``pyg-hopfield`` console command: parses, calls the library, prints.
         --out emb.pt
     pyg-hopfield embed --method mhn --edges graph.txt --dim 2000 --out emb.pt
     pyg-hopfield evaluate --task link-auc --method hebbian --dataset USAir
+    pyg-hopfield sweep --task reconstruction-map --method hebbian \
+        --dataset GrQc --plot map.png
+    pyg-hopfield reproduce hebbian-table6
 """
 import argparse
 import json
@@ -136,6 +139,19 @@ def build_parser() -> argparse.ArgumentParser:
                           '(link-auc)')
     evaluate.add_argument('--json', default=None, help='Write the metrics '
                           'to this JSON file')
+
+    sweep = sub.add_parser('sweep', help='A metric against the embedding '
+                           'dimension, as a table, JSON and a PNG plot')
+    _add_graph_arguments(sweep)
+    _add_method_arguments(sweep)
+    sweep.add_argument('--task', choices=('reconstruction-map', 'link-map',
+                                          'link-auc'), required=True)
+    sweep.add_argument('--dims', nargs='+', type=int,
+                       default=[10, 20, 50, 100, 200, 300, 400, 500])
+    sweep.add_argument('--test-ratio', type=float, default=0.1)
+    sweep.add_argument('--plot', default=None, help='PNG of the metric '
+                       'against the dimension')
+    sweep.add_argument('--json', default=None)
 
     from pyg_hopfield.paper_tables import PAPER_TABLES
     reproduce = sub.add_parser('reproduce', help="Reproduce a paper table "
@@ -371,6 +387,41 @@ def cmd_reproduce(args: argparse.Namespace) -> None:
                        'rows': results}, f, indent=2)
 
 
+def cmd_sweep(args: argparse.Namespace) -> None:
+    metric = 'auc' if args.task == 'link-auc' else 'map'
+    rows = []
+    for dim in args.dims:
+        run = argparse.Namespace(**{**vars(args), 'dim': dim,
+                                    'split': 'seal', 'select': False,
+                                    'plot': None})
+        metrics = _evaluate(run)
+        rows.append({'dim': dim, metric: metrics[metric],
+                     'seconds': metrics['seconds']})
+        print(f"d={dim:<5}{metric}={metrics[metric]:.4f}  "
+              f"({metrics['seconds']:.1f} s)")
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump({'task': args.task, 'method': args.method,
+                       'graph': args.dataset or args.edges,
+                       'seed': args.seed, 'rows': rows}, f, indent=2)
+    if args.plot:
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.plot([r['dim'] for r in rows], [r[metric] for r in rows],
+                marker='o', label=args.method)
+        ax.set_xscale('log')
+        ax.set_xlabel('dimension d')
+        ax.set_ylabel(f'{args.task} ({metric.upper()})')
+        ax.set_title(args.dataset or osp.basename(args.edges))
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(args.plot, dpi=120)
+        plt.close(fig)
+        print(f'{metric.upper()} vs dimension -> {args.plot}')
+
+
 def _plot_roc(fpr, tpr, auc: float, args: argparse.Namespace) -> None:
     import matplotlib
     matplotlib.use('Agg')
@@ -394,6 +445,7 @@ COMMANDS = {
     'embed': cmd_embed,
     'evaluate': cmd_evaluate,
     'reproduce': cmd_reproduce,
+    'sweep': cmd_sweep,
 }
 
 

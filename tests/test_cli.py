@@ -168,3 +168,18 @@ def test_cli_hit_rate_on_a_co_occurrence_graph(tmp_path, capsys):
                  '--edges', str(edges), '--histories', str(histories),
                  '--dim', '8']) == 2
     assert 'line 2: item 12 is not a node' in capsys.readouterr().err
+
+
+def test_cli_sweep_map_against_dimension(tmp_path, monkeypatch):
+    monkeypatch.setenv('PYG_HOPFIELD_OFFLINE', '1')
+    plot, out = tmp_path / 'map.png', tmp_path / 'map.json'
+    assert main(['sweep', '--task', 'reconstruction-map', '--method',
+                 'hebbian', '--preset', 'improved', '--dataset', 'USAir',
+                 '--root', str(tmp_path), '--dims', '4', '64', '--plot',
+                 str(plot), '--json', str(out)]) == 0
+    import json
+    rows = json.loads(out.read_text())['rows']
+    assert [row['dim'] for row in rows] == [4, 64]
+    assert all(0.0 < row['map'] <= 1.0 for row in rows)
+    assert rows[1]['map'] > rows[0]['map']  # more dimensions, better MAP
+    assert plot.stat().st_size > 0
