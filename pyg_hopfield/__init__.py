@@ -1,15 +1,23 @@
 r"""Associative-memory graph embeddings for PyTorch Geometric."""
-import pyg_hopfield.typing
-import pyg_hopfield.utils
-import pyg_hopfield.transforms
-import pyg_hopfield.datasets
-import pyg_hopfield.evaluation
-import pyg_hopfield.nn
-import pyg_hopfield.memory
-import pyg_hopfield.distributed
+from pyg_hopfield import typing
+from pyg_hopfield import utils
+from pyg_hopfield import transforms
+from pyg_hopfield import datasets
+from pyg_hopfield import evaluation
+from pyg_hopfield import nn
+from pyg_hopfield import memory
+from pyg_hopfield import distributed
 
 __version__ = '0.1.0'
 
 __all__ = [
+    'typing',
+    'utils',
+    'transforms',
+    'datasets',
+    'evaluation',
+    'nn',
+    'memory',
+    'distributed',
     '__version__',
 ]

@@ -11,6 +11,7 @@ r"""The ``pyg-hopfield`` console command: parses, calls the library, prints.
     pyg-hopfield sweep --task reconstruction-map --method hebbian \
         --dataset GrQc --plot map.png
     pyg-hopfield reproduce hebbian-table6
+    pyg-hopfield capacity --neurons 500 1000 --plot capacity.png
 """
 import argparse
 import json
@@ -152,6 +153,21 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument('--plot', default=None, help='PNG of the metric '
                        'against the dimension')
     sweep.add_argument('--json', default=None)
+
+    capacity = sub.add_parser('capacity', help='Classic Hopfield network: '
+                              'retrieval overlap (magnetisation) against '
+                              'the load alpha = P/N, with a PNG plot')
+    capacity.add_argument('--neurons', nargs='+', type=int,
+                          default=[500, 1000])
+    capacity.add_argument('--alphas', nargs='+', type=float,
+                          default=[0.05, 0.1, 0.12, 0.14, 0.16, 0.2])
+    capacity.add_argument('--probes', type=int, default=32,
+                          help='stored patterns used as probes per point')
+    capacity.add_argument('--mode', choices=('sync', 'async'),
+                          default='async')
+    capacity.add_argument('--seed', type=int, default=0)
+    capacity.add_argument('--plot', default=None)
+    capacity.add_argument('--json', default=None)
 
     from pyg_hopfield.paper_tables import PAPER_TABLES
     reproduce = sub.add_parser('reproduce', help="Reproduce a paper table "
@@ -422,6 +438,57 @@ def cmd_sweep(args: argparse.Namespace) -> None:
         print(f'{metric.upper()} vs dimension -> {args.plot}')
 
 
+def cmd_capacity(args: argparse.Namespace) -> None:
+    from tqdm import tqdm
+
+    from pyg_hopfield.memory import HopfieldNetwork
+    from pyg_hopfield.utils import check_seed
+    generator = torch.Generator().manual_seed(check_seed(args.seed))
+    rows = []
+    points = [(n, a) for n in args.neurons for a in args.alphas]
+    for num_neurons, alpha in tqdm(points, desc='capacity', unit='point'):
+        if not 0.0 < alpha <= 1.0 or num_neurons < 2:
+            raise ValueError(f"'--alphas' must lie in (0, 1] and "
+                             f"'--neurons' be >= 2, got alpha={alpha}, "
+                             f"N={num_neurons}")
+        num_patterns = max(1, round(alpha * num_neurons))
+        patterns = 2.0 * torch.randint(0, 2, (num_patterns, num_neurons),
+                                       generator=generator) - 1.0
+        net = HopfieldNetwork(num_neurons)
+        net.store(patterns)
+        probes = patterns[:args.probes]
+        fixed = net.retrieve(probes, mode=args.mode, generator=generator)
+        overlap = (fixed.float() * probes).sum(dim=1) / num_neurons
+        rows.append({'N': num_neurons, 'alpha': alpha, 'P': num_patterns,
+                     'overlap': float(overlap.mean()),
+                     'retrieved': float((overlap > 0.9).float().mean())})
+    print(f"{'N':>6}{'alpha':>8}{'overlap':>9}{'retrieved':>11}")
+    for row in rows:
+        print(f"{row['N']:>6}{row['alpha']:>8.3f}{row['overlap']:>9.3f}"
+              f"{row['retrieved']:>11.3f}")
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump({'mode': args.mode, 'seed': args.seed, 'rows': rows},
+                      f, indent=2)
+    if args.plot:
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(4, 3))
+        for num_neurons in args.neurons:
+            pts = [(r['alpha'], r['overlap']) for r in rows
+                   if r['N'] == num_neurons]
+            ax.plot(*zip(*pts), marker='o', label=f'N={num_neurons}')
+        ax.axvline(0.138, color='grey', linestyle='--', linewidth=0.8)
+        ax.set_xlabel('load alpha = P / N')
+        ax.set_ylabel('retrieval overlap m')
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(args.plot, dpi=120)
+        plt.close(fig)
+        print(f'overlap vs alpha -> {args.plot}')
+
+
 def _plot_roc(fpr, tpr, auc: float, args: argparse.Namespace) -> None:
     import matplotlib
     matplotlib.use('Agg')
@@ -446,6 +513,7 @@ COMMANDS = {
     'evaluate': cmd_evaluate,
     'reproduce': cmd_reproduce,
     'sweep': cmd_sweep,
+    'capacity': cmd_capacity,
 }
 
 

@@ -183,3 +183,16 @@ def test_cli_sweep_map_against_dimension(tmp_path, monkeypatch):
     assert all(0.0 < row['map'] <= 1.0 for row in rows)
     assert rows[1]['map'] > rows[0]['map']  # more dimensions, better MAP
     assert plot.stat().st_size > 0
+
+
+def test_cli_capacity_curve(tmp_path):
+    plot, out = tmp_path / 'cap.png', tmp_path / 'cap.json'
+    assert main(['capacity', '--neurons', '200', '--alphas', '0.05', '0.4',
+                 '--probes', '8', '--plot', str(plot), '--json',
+                 str(out)]) == 0
+    import json
+    low, high = json.loads(out.read_text())['rows']
+    assert low['overlap'] > 0.95  # far below alpha_c = 0.138: retrieved
+    assert high['overlap'] < 0.8  # far above it: broken down
+    assert plot.stat().st_size > 0
+    assert main(['capacity', '--neurons', '200', '--alphas', '1.5']) == 2

@@ -1,4 +1,4 @@
-r"""Reading a user's edge-list file into a PyG :class:`~torch_geometric.data.Data`."""
+r"""Reading user files: edge lists and interaction histories."""
 import os.path as osp
 from typing import List, Optional
 
