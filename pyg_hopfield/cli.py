@@ -325,7 +325,8 @@ def _evaluate(args: argparse.Namespace) -> dict:
                              f"'{metrics['graph']}' has none")
         embedding = embed(data, args)
         result = evaluation.node_classification(
-            embedding, data.y, num_runs=args.runs, seed=args.seed)
+            embedding, data.y, num_runs=args.runs, seed=args.seed,
+            progress=True)
         metrics.update({k: v for k, v in result.items()
                         if not k.endswith('_runs')})
     elif args.task == 'hit-rate':

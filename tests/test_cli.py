@@ -196,3 +196,15 @@ def test_cli_capacity_curve(tmp_path):
     assert high['overlap'] < 0.8  # far above it: broken down
     assert plot.stat().st_size > 0
     assert main(['capacity', '--neurons', '200', '--alphas', '1.5']) == 2
+
+
+def test_cli_node_classification_on_cora(data_mirror, tmp_path, capsys):
+    result = tmp_path / 'node.json'
+    assert main(['evaluate', '--task', 'node', '--method', 'hebbian',
+                 '--preset', 'classification', '--dim', '32', '--runs', '2',
+                 '--dataset', 'Cora', '--root', str(tmp_path), '--json',
+                 str(result)]) == 0
+    import json
+    metrics = json.loads(result.read_text())
+    assert 40.0 < metrics['micro_f1'] <= 100.0  # 7 classes: chance ~ 30
+    assert 'logistic regression' in capsys.readouterr().err

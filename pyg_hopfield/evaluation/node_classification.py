@@ -109,6 +109,7 @@ def node_classification(
     normalize: bool = False,
     C: float = 1.0,
     n_jobs: int | None = None,
+    progress: bool = False,
 ) -> dict[str, float | list[float]]:
     r"""The node classification protocol from the `"DeepWalk: Online
     Learning of Social Representations" <https://arxiv.org/abs/1403.6652>`_
@@ -168,6 +169,8 @@ def node_classification(
             in parallel (:class:`joblib.Parallel`; :obj:`None` means one,
             :obj:`-1` all cores). The result does not depend on it.
             (default: :obj:`None`)
+        progress (bool, optional): Show a progress bar over the runs.
+            (default: :obj:`False`)
 
     Returns:
         dict: :obj:`'micro_f1'`, :obj:`'micro_f1_std'`, :obj:`'macro_f1'`,
@@ -186,6 +189,7 @@ def node_classification(
     """
     from joblib import Parallel, delayed
     from sklearn.model_selection import ShuffleSplit
+    from tqdm import tqdm
 
     embedding = check_embedding(embedding)
     y_np, multilabel = _check_labels(y, embedding.size(0))
@@ -209,7 +213,9 @@ def node_classification(
         delayed(_run)(
             x, y_np, train_index, test_index, multilabel, float(C), seed
         )
-        for train_index, test_index in splitter.split(x)
+        for train_index, test_index in tqdm(
+            splitter.split(x), total=num_runs, desc='logistic regression',
+            unit='run', disable=not progress)
     )
 
     micro = [s[0] for s in scores]

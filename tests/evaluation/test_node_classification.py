@@ -148,3 +148,13 @@ def test_bad_input():
         node_classification(embedding, y, num_runs=0)
     with pytest.raises(ValueError, match="'C'"):
         node_classification(embedding, y, C=0.0)
+
+
+def test_progress_bar_changes_nothing(capsys):
+    torch.manual_seed(0)
+    embedding = torch.randn(60, 4)
+    y = (embedding[:, 0] > 0).long()
+    quiet = node_classification(embedding, y, num_runs=3)
+    shown = node_classification(embedding, y, num_runs=3, progress=True)
+    assert quiet == shown
+    assert 'logistic regression' in capsys.readouterr().err
