@@ -85,20 +85,3 @@ def check_index(
                 f'every node'
             )
     return index
-
-
-def check_int(
-    value: int,
-    name: str,
-    minimum: int = 1,
-    maximum: int | None = None,
-) -> int:
-    r"""Checks that :obj:`value` is an integer in
-    :obj:`[minimum, maximum]`."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        msg = f"'{name}' must be an int (got {value!r})"
-        raise ValueError(msg)  # noqa: TRY004
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = '' if maximum is None else f' and <= {maximum}'
-        raise ValueError(f"'{name}' must be >= {minimum}{upper} (got {value})")
-    return value

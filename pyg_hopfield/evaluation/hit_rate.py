@@ -3,7 +3,9 @@ r"""Hit rate of item-to-item recommendations."""
 import torch
 from torch import Tensor
 
-from ._validation import check_embedding, check_int
+from pyg_hopfield.utils.checks import check_int
+
+from ._validation import check_embedding
 
 _CHUNK_ELEMENTS = 1 << 22
 

@@ -4,7 +4,9 @@ coefficient baseline."""
 import torch
 from torch import Tensor
 
-from ._validation import check_embedding, check_index, check_int
+from pyg_hopfield.utils.checks import check_int
+
+from ._validation import check_embedding, check_index
 
 
 def _roc(pos_score: Tensor, neg_score: Tensor) -> dict[str, float | Tensor]:

@@ -4,7 +4,9 @@ following the GEM library."""
 import torch
 from torch import Tensor
 
-from ._validation import check_embedding, check_index, check_int
+from pyg_hopfield.utils.checks import check_int
+
+from ._validation import check_embedding, check_index
 
 # The number of score entries [rows, candidates] ranked at once.
 _CHUNK_ELEMENTS = 1 << 22

@@ -6,7 +6,9 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from ._validation import check_embedding, check_int
+from pyg_hopfield.utils.checks import check_int
+
+from ._validation import check_embedding
 
 
 def _check_labels(y: Tensor, num_nodes: int) -> tuple:

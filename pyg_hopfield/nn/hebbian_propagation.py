@@ -5,7 +5,7 @@ from torch import Tensor
 from torch_geometric.data import Data
 
 from pyg_hopfield.nn import hebbian_functional as HF
-from pyg_hopfield.utils.checks import check_edge_index
+from pyg_hopfield.utils.checks import check_edge_index, check_int
 
 
 class HebbianPropagation(torch.nn.Module):
@@ -174,11 +174,11 @@ class HebbianPropagation(torch.nn.Module):
         cached: bool = True,
     ):
         super().__init__()
-        _positive_int('num_nodes', num_nodes)
-        _positive_int('embedding_dim', embedding_dim)
-        _positive_int('num_iterations', num_iterations, allow_zero=True)
-        _positive_int('num_negative_samples', num_negative_samples,
-                      allow_zero=True)
+        check_int(num_nodes, 'num_nodes')
+        check_int(embedding_dim, 'embedding_dim')
+        check_int(num_iterations, 'num_iterations', minimum=0)
+        check_int(num_negative_samples, 'num_negative_samples',
+                  minimum=0)
         for name, value in (('lr', lr), ('variance', variance),
                             ('variance_decay', variance_decay)):
             if not float(value) > 0:
@@ -304,11 +304,3 @@ class HebbianPropagation(torch.nn.Module):
         return (f'{self.__class__.__name__}({self.num_nodes}, '
                 f'{self.embedding_dim}, num_iterations='
                 f'{self.num_iterations}{extra})')
-
-
-def _positive_int(name: str, value: int, allow_zero: bool = False) -> None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and (
-        value >= 0 if allow_zero else value > 0)
-    if not ok:
-        kind = 'non-negative' if allow_zero else 'positive'
-        raise ValueError(f"'{name}' must be a {kind} int (got {value!r})")

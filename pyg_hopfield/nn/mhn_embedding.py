@@ -9,15 +9,9 @@ from torch.nn import Parameter
 from torch.utils.data import DataLoader
 
 from pyg_hopfield.nn import mhn_functional as MF
+from pyg_hopfield.utils.checks import check_int
 
 DYNAMICS = ('memory', 'literal')
-
-
-def _check_positive_int(name: str, value, minimum: int = 1) -> None:
-    if (isinstance(value, bool) or not isinstance(value, int)
-            or value < minimum):
-        raise ValueError(f"'{name}' must be an integer >= {minimum} "
-                         f"(got {value!r})")
 
 
 class MHNEmbedding(torch.nn.Module):
@@ -147,9 +141,9 @@ class MHNEmbedding(torch.nn.Module):
         init_std: float = 0.1,
     ):
         super().__init__()
-        _check_positive_int('num_nodes', num_nodes)
-        _check_positive_int('num_memories', num_memories)
-        _check_positive_int('num_steps', num_steps, minimum=0)
+        check_int(num_nodes, 'num_nodes')
+        check_int(num_memories, 'num_memories')
+        check_int(num_steps, 'num_steps', minimum=0)
         if not 0.0 < float(alpha) <= 1.0:
             raise ValueError(f"'alpha' must lie in (0, 1] so that the energy "
                              f"never increases (got {alpha!r})")
@@ -158,7 +152,7 @@ class MHNEmbedding(torch.nn.Module):
         if not float(beta2) >= 0.0:
             raise ValueError(f"'beta2' must be non-negative (got {beta2!r})")
         if num_negative_samples is not None:
-            _check_positive_int('num_negative_samples', num_negative_samples)
+            check_int(num_negative_samples, 'num_negative_samples')
         if dynamics not in DYNAMICS:
             raise ValueError(f"'dynamics' must be one of {DYNAMICS} "
                              f"(got {dynamics!r})")
@@ -281,7 +275,7 @@ class MHNEmbedding(torch.nn.Module):
                 (default: :obj:`False`)
         """
         num_steps = self.num_steps if num_steps is None else num_steps
-        _check_positive_int('num_steps', num_steps, minimum=0)
+        check_int(num_steps, 'num_steps', minimum=0)
         xi = self(context)
         if self.dynamics == 'literal':
             return MF.retrieve_literal(self.target_memory, xi, num_steps,
@@ -393,8 +387,8 @@ class MHNEmbedding(torch.nn.Module):
         Returns:
             List[float]: The mean loss of each epoch.
         """
-        _check_positive_int('epochs', epochs)
-        _check_positive_int('batch_size', batch_size)
+        check_int(epochs, 'epochs')
+        check_int(batch_size, 'batch_size')
         if not float(lr) > 0.0:
             raise ValueError(f"'lr' must be positive (got {lr!r})")
         if not float(weight_decay) >= 0.0:

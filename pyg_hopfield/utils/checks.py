@@ -109,8 +109,32 @@ def check_edge_weight(edge_weight: Tensor, num_edges: int) -> None:
                          f"probabilities need non-negative weights")
 
 
+def check_int(
+    value: int,
+    name: str,
+    minimum: int = 1,
+    maximum: Optional[int] = None,
+) -> int:
+    r"""Checks that :obj:`value` is an :obj:`int` (not a :obj:`bool`) in
+    :obj:`[minimum, maximum]` and returns it.
+
+    Examples:
+        >>> check_int(3, 'num_runs')
+        3
+        >>> check_int(0, 'num_runs')
+        Traceback (most recent call last):
+        ...
+        ValueError: 'num_runs' must be >= 1 (got 0)
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"'{name}' must be an int (got {value!r})")
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = '' if maximum is None else f' and <= {maximum}'
+        raise ValueError(f"'{name}' must be >= {minimum}{upper} (got "
+                         f"{value})")
+    return value
+
+
 def check_seed(seed: int) -> int:
     r"""Validates a random seed (a non-negative :obj:`int`)."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"'seed' must be a non-negative int, got {seed!r}")
-    return seed
+    return check_int(seed, 'seed', minimum=0)
