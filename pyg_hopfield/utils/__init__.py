@@ -1,5 +1,10 @@
 r"""Graph checks, edge-list reading and the papers' link-split protocols."""
-from .checks import check_edge_index, check_edge_weight, check_int, check_seed
+from .checks import (
+    check_edge_index,
+    check_edge_weight,
+    check_int,
+    check_seed,
+)
 from .edge_list import read_edge_list, read_histories
 from .link_split import (
     unique_undirected_pairs,
