@@ -36,14 +36,17 @@ def get_data(root):
 
 
 def _dynamics_worker(queue, dynamics, root, memories, batch_size, num_batches,
-                     threads):
+                     threads, device='cpu'):
     torch.set_num_threads(threads)
     from pyg_hopfield.nn import MHNEmbedding
     from pyg_hopfield.transforms import KHopContext
+    cuda = device != 'cpu'
     data = get_data(root)
     context = KHopContext(k=1).context(data.edge_index, data.num_nodes)
+    context = context.to(device)
     torch.manual_seed(0)
-    model = MHNEmbedding(data.num_nodes, memories, dynamics=dynamics)
+    model = MHNEmbedding(data.num_nodes, memories,
+                         dynamics=dynamics).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     loader = model.loader(context, batch_size=batch_size, shuffle=True)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -51,18 +54,28 @@ def _dynamics_worker(queue, dynamics, root, memories, batch_size, num_batches,
     for i, (batch, rows) in enumerate(loader):
         if i == num_batches + 1:
             break
+        if cuda:
+            torch.cuda.synchronize()
+            if i == 1:
+                torch.cuda.reset_peak_memory_stats()
         start = time.perf_counter()
         optimizer.zero_grad()
-        model.loss(rows, batch).backward()
+        model.loss(rows, batch.to(device)).backward()
         optimizer.step()
+        if cuda:
+            torch.cuda.synchronize()
         if i > 0:  # the first step warms up the allocator
             times.append(time.perf_counter() - start)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     num_steps = -(-data.num_nodes // batch_size)
-    queue.put(dict(seconds_per_batch=sum(times) / len(times),
-                   batches_timed=len(times),
-                   seconds_per_epoch=sum(times) / len(times) * num_steps,
-                   peak_rss_mb=rss / 1024, baseline_rss_mb=rss0 / 1024))
+    out = dict(seconds_per_batch=sum(times) / len(times),
+               batches_timed=len(times),
+               seconds_per_epoch=sum(times) / len(times) * num_steps,
+               peak_rss_mb=rss / 1024, baseline_rss_mb=rss0 / 1024)
+    if cuda:
+        out['peak_cuda_mb'] = torch.cuda.max_memory_allocated() / 2**20
+        out['device_name'] = torch.cuda.get_device_name()
+    queue.put(out)
 
 
 def part_dynamics(args):
@@ -73,16 +86,17 @@ def part_dynamics(args):
         queue = ctx.Queue()
         proc = ctx.Process(target=_dynamics_worker, args=(
             queue, dynamics, args.root, args.memories, args.batch_size,
-            num_batches, args.threads))
+            num_batches, args.threads, args.device))
         proc.start()
         out[dynamics] = queue.get()
         proc.join()
         print(dynamics, out[dynamics], flush=True)
     out['speedup'] = (out['literal']['seconds_per_epoch'] /
                       out['memory']['seconds_per_epoch'])
-    out['memory_ratio'] = (out['literal']['peak_rss_mb'] /
-                           out['memory']['peak_rss_mb'])
+    peak = 'peak_rss_mb' if args.device == 'cpu' else 'peak_cuda_mb'
+    out['memory_ratio'] = out['literal'][peak] / out['memory'][peak]
     out['config'] = dict(dataset='BlogCatalog', K=args.memories,
+                         device=args.device,
                          batch_size=args.batch_size, steps=7,
                          threads=torch.get_num_threads()
                          if args.threads is None else args.threads,
@@ -152,12 +166,17 @@ def part_node2vec(args):
 
     from pyg_hopfield.evaluation import node_classification
     torch.set_num_threads(args.threads)
+    solver = dict(solver=args.solver)
+    if args.solver == 'torch':
+        solver['device'] = args.device
     data = get_data(args.root)
     torch.manual_seed(0)
     model = Node2Vec(data.edge_index, embedding_dim=128, walk_length=20,
                      context_size=10, walks_per_node=args.walks_per_node,
-                     num_negative_samples=1, p=1.0, q=1.0, sparse=True)
-    loader = model.loader(batch_size=128, shuffle=True, num_workers=0)
+                     num_negative_samples=1, p=1.0, q=1.0,
+                     sparse=True).to(args.device)
+    loader = model.loader(batch_size=128, shuffle=True,
+                          num_workers=args.workers)
     optimizer = torch.optim.SparseAdam(list(model.parameters()), lr=0.01)
     train_time, history, best = 0.0, [], None
     for epoch in range(1, args.node2vec_epochs + 1):
@@ -165,15 +184,16 @@ def part_node2vec(args):
         model.train()
         for pos_rw, neg_rw in loader:
             optimizer.zero_grad()
-            loss = model.loss(pos_rw, neg_rw)
+            loss = model.loss(pos_rw.to(args.device),
+                              neg_rw.to(args.device))
             loss.backward()
             optimizer.step()
             if time.perf_counter() - start > args.node2vec_budget:
                 break
         train_time += time.perf_counter() - start
         with torch.no_grad():
-            z = model()
-        res = node_classification(z, data.y, num_runs=2)
+            z = model().cpu()
+        res = node_classification(z, data.y, num_runs=2, **solver)
         history.append(dict(epoch=epoch, train_time=train_time,
                             loss=float(loss), micro_f1=res['micro_f1'],
                             macro_f1=res['macro_f1']))
@@ -183,8 +203,11 @@ def part_node2vec(args):
             best_z = z
         if train_time > args.node2vec_budget:
             break
-    final = node_classification(best_z, data.y, num_runs=args.final_runs)
+    final = node_classification(best_z, data.y, num_runs=args.final_runs,
+                                **solver)
     return dict(config=dict(embedding_dim=128, walk_length=20,
+                            device=args.device, workers=args.workers,
+                            solver=args.solver,
                             context_size=10,
                             walks_per_node=args.walks_per_node, p=1, q=1,
                             batch_size=128, lr=0.01,
@@ -206,6 +229,12 @@ def main():
     parser.add_argument('--batches', type=int, default=3)
     parser.add_argument('--literal_batches', type=int, default=2)
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--workers', type=int, default=0,
+                        help='Node2Vec loader processes')
+    parser.add_argument('--solver', default='liblinear',
+                        choices=['liblinear', 'torch'])
+    parser.add_argument('--out', default=RESULTS, help='JSON results file')
     parser.add_argument('--k', type=int, default=1)
     parser.add_argument('--lr', type=float, default=0.01)
     parser.add_argument('--init_std', type=float, default=0.1)
@@ -223,15 +252,15 @@ def main():
     out = dict(dynamics=part_dynamics, time_to_f1=part_time_to_f1,
                node2vec=part_node2vec)[args.part](args)
     results = {}
-    if osp.exists(RESULTS):
-        with open(RESULTS) as f:
+    if osp.exists(args.out):
+        with open(args.out) as f:
             results = json.load(f)
     results[args.part] = out
     results.setdefault('machine', {})[args.part] = dict(
         cpu_count=os.cpu_count(), torch=torch.__version__,
         load_average=os.getloadavg())
-    os.makedirs(osp.dirname(RESULTS), exist_ok=True)
-    with open(RESULTS, 'w') as f:
+    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+    with open(args.out, 'w') as f:
         json.dump(results, f, indent=1)
 
     print(f"\n{'part':<12} {'figure':<40} value")

@@ -46,8 +46,15 @@ parser.add_argument('--batch_size', type=int, default=1024)
 parser.add_argument('--lr', type=float, default=0.01)
 parser.add_argument('--weight_decay', type=float, default=0.0)
 parser.add_argument('--eval_every', type=int, default=0,
-                    help='evaluate (2 runs) every n epochs; 0: only at end')
+                    help='evaluate every n epochs; 0: only at end')
+parser.add_argument('--eval_runs', type=int, default=2,
+                    help='splits of each --eval_every evaluation')
 parser.add_argument('--runs', type=int, default=20)
+parser.add_argument('--solver', default='liblinear',
+                    choices=['liblinear', 'torch'],
+                    help="classifier solver ('torch': same model, faster)")
+parser.add_argument('--time_budget', type=float, default=None,
+                    help='stop training after this many seconds')
 parser.add_argument('--l2', action='store_true',
                     help='L2-normalise embeddings before the classifier')
 parser.add_argument('--standardize', action='store_true',
@@ -84,8 +91,10 @@ def test(num_runs):
         z = (z - z.mean(0)) / z.std(0).clamp_min(1e-12)
     if args.save_embedding:
         torch.save(z, args.save_embedding)
+    device = args.device if args.solver == 'torch' else None
     return node_classification(z, data.y, num_runs=num_runs,
-                               seed=args.seed)
+                               seed=args.seed, solver=args.solver,
+                               device=device)
 
 
 history = []
@@ -94,17 +103,22 @@ train_time = 0.0
 
 
 def callback(epoch, loss):
-    global train_time
-    train_time = time.perf_counter() - start
-    msg = f'Epoch: {epoch:03d}, Loss: {loss:.4f}, Time: {train_time:.0f}s'
+    # Training time excludes the evaluations done here.
+    global train_time, start
+    if args.device != 'cpu':
+        torch.cuda.synchronize()
+    train_time += time.perf_counter() - start
+    msg = f'Epoch: {epoch:03d}, Loss: {loss:.4f}, Time: {train_time:.1f}s'
     entry = dict(epoch=epoch, loss=loss, train_time=train_time)
     if args.eval_every and epoch % args.eval_every == 0:
-        out = test(2)
+        out = test(args.eval_runs)
         entry.update(micro_f1=out['micro_f1'], macro_f1=out['macro_f1'])
         msg += f", Micro-F1: {out['micro_f1']:.2f}, " \
                f"Macro-F1: {out['macro_f1']:.2f}"
     history.append(entry)
     print(msg, flush=True)
+    start = time.perf_counter()
+    return args.time_budget is not None and train_time >= args.time_budget
 
 
 model.fit(context, epochs=args.epochs, batch_size=args.batch_size,
@@ -119,4 +133,7 @@ print(f"{args.dataset:<12} {out['micro_f1']:>6.2f}±{out['micro_f1_std']:.2f}"
 if args.out:
     with open(args.out, 'w') as f:
         json.dump(dict(args=vars(args), result=out, paper=paper,
-                       train_time=train_time, history=history), f, indent=1)
+                       train_time=train_time, history=history,
+                       device=(torch.cuda.get_device_name()
+                               if args.device != 'cpu' else 'cpu'),
+                       torch=torch.__version__), f, indent=1)
