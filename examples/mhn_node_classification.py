@@ -39,6 +39,9 @@ parser.add_argument('--beta1', type=float, default=1.0)
 parser.add_argument('--beta2', type=float, default=0.5)
 parser.add_argument('--alpha', type=float, default=0.2)
 parser.add_argument('--init_std', type=float, default=0.1)
+parser.add_argument('--mask', default='node', choices=['node', 'ego'],
+                    help="masked node of a sample: the node itself (paper) "
+                    "or a random member of its ego network")
 parser.add_argument('--negatives', type=int, default=None,
                     help='sampled softmax (default: full softmax)')
 parser.add_argument('--epochs', type=int, default=10)
@@ -78,7 +81,8 @@ context = data.context.to(args.device)
 model = MHNEmbedding(data.num_nodes, args.memories, num_steps=args.steps,
                      beta1=args.beta1, beta2=args.beta2, alpha=args.alpha,
                      num_negative_samples=args.negatives,
-                     init_std=args.init_std).to(args.device)
+                     init_std=args.init_std,
+                     mask=args.mask).to(args.device)
 print(model, flush=True)
 
 
@@ -121,9 +125,10 @@ def callback(epoch, loss):
     return args.time_budget is not None and train_time >= args.time_budget
 
 
-model.fit(context, epochs=args.epochs, batch_size=args.batch_size,
-          lr=args.lr, weight_decay=args.weight_decay, seed=args.seed,
-          callback=callback)
+if args.epochs > 0:  # --epochs 0 scores the untrained memories
+    model.fit(context, epochs=args.epochs, batch_size=args.batch_size,
+              lr=args.lr, weight_decay=args.weight_decay, seed=args.seed,
+              callback=callback)
 out = test(args.runs)
 paper = PAPER[args.dataset]
 print(f"\n{'Dataset':<12} {'Ours micro/macro':>22} {'Paper':>14}")

@@ -91,6 +91,12 @@ def _add_method_arguments(parser: argparse.ArgumentParser) -> None:
     mhn.add_argument('--batch-size', type=int, default=None)
     mhn.add_argument('--steps', type=int, default=7)
     mhn.add_argument('--k', type=int, default=1, help='context hops')
+    mhn.add_argument('--mask', choices=('node', 'ego'), default='node',
+                     help="masked node of a training sample: the node "
+                     "('node', the paper) or a random member of its ego "
+                     "network ('ego')")
+    mhn.add_argument('--init-std', type=float, default=0.1,
+                     help='standard deviation of the initial memories')
 
 
 def build_parser() -> argparse.ArgumentParser:

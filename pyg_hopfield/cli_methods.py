@@ -102,8 +102,9 @@ def embed_mhn(
     seed = check_seed(args.seed)
     torch.manual_seed(seed)
     context = KHopContext(k=args.k).context(edge_index, num_nodes)
-    model = MHNEmbedding(num_nodes, num_memories,
-                         num_steps=args.steps).to(device)
+    model = MHNEmbedding(num_nodes, num_memories, num_steps=args.steps,
+                         init_std=args.init_std,
+                         mask=args.mask).to(device)
     epochs = args.epochs or 20
     with tqdm(total=epochs, desc='mhn', unit='epoch') as bar:
 

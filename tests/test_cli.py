@@ -26,8 +26,12 @@ def test_cli_unknown_dataset_is_one_clear_error(capsys, tmp_path):
     assert 'NoSuchGraph' in err and 'BlogCatalog' in err
 
 
-@pytest.mark.parametrize('method,dim', [('hebbian', 16), ('mhn', 8)])
-def test_cli_embed_edge_list(tmp_path, capsys, method, dim):
+@pytest.mark.parametrize('method,dim,extra', [
+    ('hebbian', 16, []),
+    ('mhn', 8, []),
+    ('mhn', 8, ['--mask', 'ego', '--init-std', '1.0']),
+])
+def test_cli_embed_edge_list(tmp_path, capsys, method, dim, extra):
     edges = tmp_path / 'graph.txt'
     edges.write_text('# a 6-cycle with a chord\n0 1\n1 2\n2 3\n3 4\n4 5\n'
                      '5 0\n0 3\n')
@@ -36,7 +40,7 @@ def test_cli_embed_edge_list(tmp_path, capsys, method, dim):
             '--num-nodes', '7', '--dim', str(dim), '--seed', '1']
     if method == 'mhn':
         argv += ['--epochs', '2', '--batch-size', '4']
-    argv += ['--out', str(out)]
+    argv += extra + ['--out', str(out)]
     assert main(argv) == 0
     embedding = torch.load(out)
     assert embedding.dtype == torch.float32

@@ -1,4 +1,5 @@
-r"""Downstream evaluation of node embeddings (scikit-learn underneath)."""
+r"""Downstream evaluation of node embeddings (scikit-learn underneath, or
+PyTorch for the one-vs-rest logistic regression)."""
 
 from .hit_rate import hit_rate_at_k
 from .link_prediction import (
@@ -6,10 +7,12 @@ from .link_prediction import (
     jaccard_coefficient,
     link_prediction_auc,
 )
+from .logistic_regression import fit_one_vs_rest
 from .mean_average_precision import link_prediction_map, reconstruction_map
 from .node_classification import node_classification
 
 __all__ = [
+    'fit_one_vs_rest',
     'hit_rate_at_k',
     'jaccard_auc',
     'jaccard_coefficient',

@@ -61,6 +61,14 @@ def fit_one_vs_rest(
     Returns:
         torch.Tensor: The weights :obj:`[d + 1, c]`, the bias in the last
         row.
+
+    Examples:
+        >>> import torch
+        >>> x = torch.tensor([[-2.0], [-1.0], [1.0], [2.0]])
+        >>> y = torch.tensor([[0.0], [0.0], [1.0], [1.0]])
+        >>> w = fit_one_vs_rest(x, y, C=10.0)
+        >>> (x @ w[:-1] + w[-1] > 0).view(-1).tolist()
+        [False, False, True, True]
     """
     x = torch.cat([x, x.new_ones(x.size(0), 1)], dim=1)
     y = y.to(x.dtype)

@@ -184,7 +184,7 @@ def node_classification(
         minimises the same strictly convex objective (so it finds the same
         model, up to the solvers' tolerances) for all classes at once with
         batched truncated Newton steps
-        (:func:`~pyg_hopfield.evaluation.logistic_regression.fit_one_vs_rest`),
+        (:func:`~pyg_hopfield.evaluation.fit_one_vs_rest`),
         on the CPU or a GPU.
 
     Args:

@@ -12,6 +12,7 @@ from pyg_hopfield.nn import mhn_functional as MF
 from pyg_hopfield.utils.checks import check_int
 
 DYNAMICS = ('memory', 'literal')
+MASKS = ('node', 'ego')
 
 
 class MHNEmbedding(torch.nn.Module):
@@ -71,6 +72,18 @@ class MHNEmbedding(torch.nn.Module):
     :obj:`num_negative_samples` to score each batch against its own targets
     plus that many uniformly drawn nodes (sampled softmax).
 
+    **Which node is masked.** With :obj:`mask='node'` (the paper) every
+    training sample is a node's full context and the node itself, so each
+    context has exactly one target and the loss can be driven down by
+    telling nodes apart, which on our measurements makes the embedding
+    *worse* for node classification the longer it trains (see the MHN
+    results page).  :obj:`mask='ego'` masks one uniformly drawn member
+    :math:`j` of the ego network :math:`\mathrm{supp}(\mathbf{c}) \cup
+    \{i\}` instead and retrieves it from the rest
+    (:func:`~pyg_hopfield.nn.mhn_functional.mask_ego_rows`): the dynamics and
+    loss are unchanged, :math:`j = i` is the paper's sample, and one context
+    now has several targets.
+
     **Inductive use.** The embedding needs only a context row over the
     :math:`m` training nodes, so a node unseen in training (or a new node
     of a growing graph) is embedded by passing its context row, restricted to
@@ -111,6 +124,9 @@ class MHNEmbedding(torch.nn.Module):
             (default: :obj:`'memory'`)
         init_std (float, optional): The standard deviation of the initial
             memories. (default: :obj:`0.1`)
+        mask (str, optional): The masked node of a training sample:
+            :obj:`'node'` (the node itself, as the paper) or :obj:`'ego'`
+            (a random member of its ego network). (default: :obj:`'node'`)
 
     Shapes:
         - **input:** context :math:`(B, m)` sparse CSR
@@ -139,6 +155,7 @@ class MHNEmbedding(torch.nn.Module):
         num_negative_samples: Optional[int] = None,
         dynamics: str = 'memory',
         init_std: float = 0.1,
+        mask: str = 'node',
     ):
         super().__init__()
         check_int(num_nodes, 'num_nodes')
@@ -156,6 +173,8 @@ class MHNEmbedding(torch.nn.Module):
         if dynamics not in DYNAMICS:
             raise ValueError(f"'dynamics' must be one of {DYNAMICS} "
                              f"(got {dynamics!r})")
+        if mask not in MASKS:
+            raise ValueError(f"'mask' must be one of {MASKS} (got {mask!r})")
         if not float(init_std) > 0.0:
             raise ValueError(f"'init_std' must be positive (got {init_std!r})")
 
@@ -168,6 +187,7 @@ class MHNEmbedding(torch.nn.Module):
         self.num_negative_samples = num_negative_samples
         self.dynamics = dynamics
         self.init_std = float(init_std)
+        self.mask = mask
 
         # Psi^T and Phi^T, one row per node (see the class docstring):
         self.context_memory = Parameter(torch.empty(num_nodes, num_memories))
@@ -305,24 +325,39 @@ class MHNEmbedding(torch.nn.Module):
         self,
         context: Tensor,
         batch: Union[List[int], Tensor],
+        generator: Optional[torch.Generator] = None,
     ) -> Tuple[Tensor, Tensor]:
-        r"""Collates a list of nodes into :obj:`(batch, context_rows)`."""
+        r"""Collates a list of nodes into :obj:`(targets, context_rows)`:
+        the nodes and their contexts (:obj:`mask='node'`) or the masked ego
+        members and the rest of each ego network (:obj:`mask='ego'`,
+        drawn with :obj:`generator`)."""
         if not isinstance(batch, Tensor):
             batch = torch.tensor(batch, dtype=torch.long)
+        if self.mask == 'ego':
+            rows, target = MF.mask_ego_rows(context, batch, generator)
+            return target, rows
         return batch, MF.csr_rows(context, batch)
 
-    def loader(self, context: Tensor, **kwargs) -> DataLoader:
+    def loader(
+        self,
+        context: Tensor,
+        mask_generator: Optional[torch.Generator] = None,
+        **kwargs,
+    ) -> DataLoader:
         r"""A :class:`torch.utils.data.DataLoader` over the nodes (the rows
-        of :obj:`context`) yielding :obj:`(batch, context_rows)` pairs for
-        :meth:`loss`; :obj:`kwargs` go to the loader (:obj:`batch_size`,
-        :obj:`shuffle`, ...)."""
+        of :obj:`context`) yielding :obj:`(targets, context_rows)` pairs for
+        :meth:`loss` (see :meth:`sample`); :obj:`mask_generator` draws the
+        masked ego members, :obj:`kwargs` go to the loader
+        (:obj:`batch_size`, :obj:`shuffle`, ...)."""
         context = self._check_context(context)
         if context.size(0) != self.num_nodes:
             raise ValueError(f"'context' must have one row per training node "
                              f"([{self.num_nodes}, {self.num_nodes}]) for "
                              f"training, got {tuple(context.size())}")
         return DataLoader(range(context.size(0)),
-                          collate_fn=partial(self.sample, context), **kwargs)
+                          collate_fn=partial(self.sample, context,
+                                             generator=mask_generator),
+                          **kwargs)
 
     def loss(self, context: Tensor, batch: Tensor) -> Tensor:
         r"""The masked-node cross-entropy: each context row must retrieve its
@@ -395,11 +430,12 @@ class MHNEmbedding(torch.nn.Module):
             raise ValueError(f"'weight_decay' must be non-negative (got "
                              f"{weight_decay!r})")
         context = self._check_context(context)
-        generator = None
+        generator = mask_generator = None
         if seed is not None:
             generator = torch.Generator().manual_seed(seed)
-        loader = self.loader(context, batch_size=batch_size, shuffle=True,
-                             generator=generator)
+            mask_generator = torch.Generator().manual_seed(seed + 1)
+        loader = self.loader(context, mask_generator, batch_size=batch_size,
+                             shuffle=True, generator=generator)
         optimizer = torch.optim.Adam(self.parameters(), lr=lr,
                                      weight_decay=weight_decay)
         device = self.context_memory.device
@@ -424,5 +460,6 @@ class MHNEmbedding(torch.nn.Module):
         return losses
 
     def __repr__(self) -> str:
+        mask = '' if self.mask == 'node' else f", mask='{self.mask}'"
         return (f'{self.__class__.__name__}({self.num_nodes}, '
-                f'{self.num_memories}, steps={self.num_steps})')
+                f'{self.num_memories}, steps={self.num_steps}{mask})')

@@ -19,6 +19,7 @@ from torch import Tensor
 
 __all__ = [
     'csr_rows',
+    'mask_ego_rows',
     'sample_candidates',
     'context_projection',
     'gram_matrix',
@@ -75,6 +76,80 @@ def csr_rows(context: Tensor, index: Tensor) -> Tensor:
         return torch.sparse_csr_tensor(new_crow, col[ptr], value[ptr],
                                        (index.numel(), context.size(1)),
                                        check_invariants=False)
+
+
+def mask_ego_rows(
+    context: Tensor,
+    index: Tensor,
+    generator: Optional[torch.Generator] = None,
+) -> Tuple[Tensor, Tensor]:
+    r"""Training samples that mask one member of each node's ego network:
+    for every node :math:`i` of :obj:`index`, the context row
+    :math:`\mathbf{c}_i` is extended by the node itself (value :math:`1`),
+    one member :math:`j` of the ego network :math:`\mathrm{supp}
+    (\mathbf{c}_i) \cup \{i\}` is drawn uniformly and masked (its value
+    set to :math:`0`), and :math:`j` becomes the target:
+
+    .. math::
+        \tilde{\mathbf{c}}_i = \mathbf{c}_i + \mathbf{e}_i -
+        (\mathbf{c}_i + \mathbf{e}_i)_j\,\mathbf{e}_j, \qquad
+        j \sim \mathcal{U}\left(\mathrm{supp}(\mathbf{c}_i) \cup
+        \{i\}\right).
+
+    Drawing :math:`j = i` gives the paper's sample (the node retrieved from
+    its own context); any other draw asks the memory to complete the ego
+    network from the rest of it, so one context no longer maps to a single
+    target.  The masked entry stays in the CSR structure with value
+    :math:`0`.
+
+    Args:
+        context (torch.Tensor): Sparse CSR contexts :obj:`[m, m]`, node
+            :math:`i` excluded from its own row.
+        index (torch.Tensor): The centre nodes :obj:`[B]`.
+        generator (torch.Generator, optional): Draws the masked members.
+            (default: :obj:`None`)
+
+    Returns:
+        (torch.Tensor, torch.Tensor): The masked CSR rows :obj:`[B, m]` and
+        the targets :obj:`[B]`.
+
+    Examples:
+        >>> import torch
+        >>> c = torch.tensor([[0., 1, 1], [1, 0, 0], [1, 0, 0]])
+        >>> rows, target = mask_ego_rows(c.to_sparse_csr(), torch.tensor([1]))
+        >>> rows.to_dense() + torch.nn.functional.one_hot(target, 3)
+        tensor([[1., 1., 0.]])
+    """
+    rows = csr_rows(context, index)
+    crow, col, value = (rows.crow_indices(), rows.col_indices(),
+                        rows.values())
+    device = crow.device
+    index = index.to(device, torch.long)
+    count = crow[1:] - crow[:-1]
+    new_crow = torch.zeros_like(crow)
+    torch.cumsum(count + 1, dim=0, out=new_crow[1:])
+    nnz = int(new_crow[-1])
+    # Entry e of row r moves right by r (one appended slot per earlier row):
+    row = torch.repeat_interleave(torch.arange(index.numel(), device=device),
+                                  count, output_size=col.numel())
+    new_col = col.new_empty(nnz)
+    new_value = value.new_empty(nnz)
+    position = torch.arange(col.numel(), device=device) + row
+    new_col[position] = col
+    new_value[position] = value
+    new_col[new_crow[1:] - 1] = index.to(col.dtype)
+    new_value[new_crow[1:] - 1] = 1.0
+    draw = torch.rand(index.numel(), generator=generator,
+                      device=generator.device if generator else device)
+    pick = new_crow[:-1] + (draw.to(device) * (count + 1)).long()
+    pick = torch.minimum(pick, new_crow[1:] - 1)
+    target = new_col[pick].long()
+    new_value[pick] = 0.0
+    with warnings.catch_warnings():  # 'sparse CSR support is in beta'
+        warnings.simplefilter('ignore', UserWarning)
+        masked = torch.sparse_csr_tensor(new_crow, new_col, new_value,
+                                         rows.size(), check_invariants=False)
+    return masked, target
 
 
 def context_projection(context: Tensor, context_memory: Tensor) -> Tensor:

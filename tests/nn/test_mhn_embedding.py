@@ -150,12 +150,13 @@ def _accuracy(z_train, y_train, z_test, y_test):
     return clf.score(z_test.numpy(), y_test.numpy())
 
 
-def test_planted_communities_beat_chance():
+@pytest.mark.parametrize('mask', ['node', 'ego'])
+def test_planted_communities_beat_chance(mask):
     seed_everything(0)
     edge_index, y = planted_graph()
     n = y.numel()
     context = csr(edge_index, n)
-    model = MHNEmbedding(n, 32, init_std=0.1)
+    model = MHNEmbedding(n, 32, init_std=0.1, mask=mask)
     losses = model.fit(context, epochs=40, batch_size=40, lr=0.05, seed=0)
     assert losses[-1] < losses[0]
     with torch.no_grad():
@@ -196,13 +197,14 @@ def test_inductive_embedding_of_unseen_nodes():
     assert acc >= 0.8
 
 
-def test_seed_reproducibility():
+@pytest.mark.parametrize('mask', ['node', 'ego'])
+def test_seed_reproducibility(mask):
     edge_index, _ = planted_graph(block_size=10)
     context = csr(edge_index, 40)
     out = []
     for _ in range(2):
         seed_everything(123)
-        model = MHNEmbedding(40, 8, num_negative_samples=5)
+        model = MHNEmbedding(40, 8, num_negative_samples=5, mask=mask)
         model.fit(context, epochs=3, batch_size=16, seed=7)
         with torch.no_grad():
             out.append(model(context))
@@ -219,6 +221,40 @@ def test_loader():
     assert model.loss(rows, batch).dim() == 0
 
 
+def test_mask_ego_rows_masks_one_member_of_each_ego_network():
+    edge_index, _ = planted_graph(block_size=10)
+    context = csr(edge_index, 40)
+    dense = context.to_dense()
+    closed = dense + torch.eye(40)
+    index = torch.arange(40).repeat(50)
+    gen = torch.Generator().manual_seed(0)
+    rows, target = MF.mask_ego_rows(context, index, gen)
+    rows = rows.to_dense()
+    # Adding the masked member back gives the closed neighbourhood:
+    restored = rows.clone()
+    restored[torch.arange(index.numel()), target] = closed[index, target]
+    assert torch.equal(restored, closed[index])
+    assert bool((closed[index, target] > 0).all())
+    assert bool((rows[torch.arange(index.numel()), target] == 0).all())
+    # Every member of every ego network is drawn (2,000 draws, <= 16 each):
+    drawn = torch.zeros(40, 40)
+    drawn[index, target] = 1.0
+    assert torch.equal(drawn, (closed > 0).float())
+
+
+def test_ego_loader_yields_masked_targets():
+    edge_index = torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]])
+    context = csr(edge_index, 3)
+    model = MHNEmbedding(3, 4, mask='ego')
+    assert str(model) == "MHNEmbedding(3, 4, steps=7, mask='ego')"
+    gen = torch.Generator().manual_seed(0)
+    target, rows = next(iter(model.loader(context, gen, batch_size=3)))
+    closed = context.to_dense() + torch.eye(3)
+    assert bool((closed[torch.arange(3), target] == 1).all())
+    assert torch.equal(rows.to_dense().sum(1), closed.sum(1) - 1)
+    assert model.loss(rows, target).dim() == 0
+
+
 @pytest.mark.parametrize('kwargs,match', [
     (dict(num_nodes=0), 'num_nodes'),
     (dict(num_memories=-1), 'num_memories'),
@@ -231,6 +267,7 @@ def test_loader():
     (dict(num_negative_samples=0), 'num_negative_samples'),
     (dict(dynamics='fast'), 'dynamics'),
     (dict(init_std=0.0), 'init_std'),
+    (dict(mask='self'), 'mask'),
 ])
 def test_bad_hyper_parameters(kwargs, match):
     args = dict(num_nodes=3, num_memories=4)
