@@ -202,13 +202,16 @@ def test_cli_capacity_curve(tmp_path):
     assert main(['capacity', '--neurons', '200', '--alphas', '1.5']) == 2
 
 
-def test_cli_node_classification_on_cora(data_mirror, tmp_path, capsys):
+@pytest.mark.parametrize('solver', ['liblinear', 'torch'])
+def test_cli_node_classification_on_cora(data_mirror, tmp_path, capsys,
+                                         solver):
     result = tmp_path / 'node.json'
     assert main(['evaluate', '--task', 'node', '--method', 'hebbian',
                  '--preset', 'classification', '--dim', '32', '--runs', '2',
                  '--dataset', 'Cora', '--root', str(tmp_path), '--json',
-                 str(result)]) == 0
+                 str(result), '--solver', solver]) == 0
     import json
     metrics = json.loads(result.read_text())
+    assert metrics['solver'] == solver
     assert 40.0 < metrics['micro_f1'] <= 100.0  # 7 classes: chance ~ 30
     assert 'logistic regression' in capsys.readouterr().err
