@@ -34,7 +34,9 @@ parser.add_argument('--memories', type=int, default=2000, help='K')
 parser.add_argument('--steps', type=int, default=7, help='T')
 parser.add_argument('--init_std', type=float, default=0.1)
 parser.add_argument('--negatives', type=int, default=None)
-parser.add_argument('--epochs', type=int, default=10)
+parser.add_argument('--mask', default='node', choices=['node', 'ego'])
+parser.add_argument('--epochs', type=int, default=10,
+                    help='0 scores the untrained memories')
 parser.add_argument('--batch_size', type=int, default=1024)
 parser.add_argument('--lr', type=float, default=0.01)
 parser.add_argument('--weight_decay', type=float, default=0.0)
@@ -56,12 +58,14 @@ context = KHopContext(k=args.k).context(train_edge_index, data.num_nodes)
 
 model = MHNEmbedding(data.num_nodes, args.memories, num_steps=args.steps,
                      num_negative_samples=args.negatives,
-                     init_std=args.init_std).to(args.device)
+                     init_std=args.init_std,
+                     mask=args.mask).to(args.device)
 print(model, flush=True)
 start = time.perf_counter()
-model.fit(context.to(args.device), epochs=args.epochs,
-          batch_size=args.batch_size, lr=args.lr,
-          weight_decay=args.weight_decay, seed=args.seed, verbose=True)
+if args.epochs > 0:
+    model.fit(context.to(args.device), epochs=args.epochs,
+              batch_size=args.batch_size, lr=args.lr,
+              weight_decay=args.weight_decay, seed=args.seed, verbose=True)
 train_time = time.perf_counter() - start
 with torch.no_grad():
     z = model(context.to(args.device)).cpu()
