@@ -82,7 +82,10 @@ class MHNEmbedding(torch.nn.Module):
     \{i\}` instead and retrieves it from the rest
     (:func:`~pyg_hopfield.nn.mhn_functional.mask_ego_rows`): the dynamics and
     loss are unchanged, :math:`j = i` is the paper's sample, and one context
-    now has several targets.
+    now has several targets.  For node classification we recommend
+    :obj:`mask='ego'` with :obj:`init_std=1.0` (it holds the embedding at or
+    slightly above its untrained level for about 100 epochs); for link
+    prediction the paper's setting trains well.
 
     **Inductive use.** The embedding needs only a context row over the
     :math:`m` training nodes, so a node unseen in training (or a new node
