@@ -364,11 +364,12 @@ class MHNEmbedding(torch.nn.Module):
 
     def loss(self, context: Tensor, batch: Tensor) -> Tensor:
         r"""The masked-node cross-entropy: each context row must retrieve its
-        own node, the logits being :math:`\mathbf{v}^{(T)}`.
+        target (the node itself, or the masked ego member with
+        :obj:`mask='ego'`), the logits being :math:`\mathbf{v}^{(T)}`.
 
         Args:
-            context (torch.Tensor): Sparse CSR contexts :obj:`[B, m]` of the
-                nodes :obj:`batch` (as yielded by :meth:`loader`).
+            context (torch.Tensor): Sparse CSR contexts :obj:`[B, m]` (as
+                yielded by :meth:`loader`).
             batch (torch.Tensor): The target node indices :obj:`[B]`.
         """
         context = self._check_context(context)
