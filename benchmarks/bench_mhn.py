@@ -35,6 +35,13 @@ def get_data(root):
     return load('BlogCatalog', root)[0]
 
 
+def _solver(args) -> dict:
+    # node_classification's solver arguments (a device only for 'torch').
+    if args.solver == 'torch':
+        return dict(solver='torch', device=args.device)
+    return dict(solver=args.solver)
+
+
 def _dynamics_worker(queue, dynamics, root, memories, batch_size, num_batches,
                      threads, device='cpu'):
     torch.set_num_threads(threads)
@@ -123,9 +130,7 @@ def part_time_to_f1(args):
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     loader = model.loader(context, torch.Generator().manual_seed(1),
                           batch_size=args.batch_size, shuffle=True)
-    solver = dict(solver=args.solver)
-    if args.solver == 'torch':
-        solver['device'] = args.device
+    solver = _solver(args)
     train_time = time.perf_counter() - start  # context building counts
     history, reached = [], None
     # With --eval_from 0 the 2-split check is skipped and the final
@@ -175,9 +180,7 @@ def part_node2vec(args):
 
     from pyg_hopfield.evaluation import node_classification
     torch.set_num_threads(args.threads)
-    solver = dict(solver=args.solver)
-    if args.solver == 'torch':
-        solver['device'] = args.device
+    solver = _solver(args)
     data = get_data(args.root)
     torch.manual_seed(0)
     model = Node2Vec(data.edge_index, embedding_dim=128, walk_length=20,

@@ -204,7 +204,16 @@ def test_cli_capacity_curve(tmp_path):
 
 @pytest.mark.parametrize('solver', ['liblinear', 'torch'])
 def test_cli_node_classification_on_cora(data_mirror, tmp_path, capsys,
-                                         solver):
+                                         solver, monkeypatch):
+    import importlib
+
+    # The module, not the function of the same name the package exports:
+    nc = importlib.import_module('pyg_hopfield.evaluation.node_classification')
+    calls = []
+    torch_scores = nc.one_vs_rest_scores
+    monkeypatch.setattr(nc, 'one_vs_rest_scores',
+                        lambda *a, **kw: calls.append(1) or torch_scores(
+                            *a, **kw))
     result = tmp_path / 'node.json'
     assert main(['evaluate', '--task', 'node', '--method', 'hebbian',
                  '--preset', 'classification', '--dim', '32', '--runs', '2',
@@ -213,5 +222,6 @@ def test_cli_node_classification_on_cora(data_mirror, tmp_path, capsys,
     import json
     metrics = json.loads(result.read_text())
     assert metrics['solver'] == solver
+    assert len(calls) == (2 if solver == 'torch' else 0)  # one per run
     assert 40.0 < metrics['micro_f1'] <= 100.0  # 7 classes: chance ~ 30
     assert 'logistic regression' in capsys.readouterr().err

@@ -93,15 +93,17 @@ def fit_one_vs_rest(
         rs = (r * r).sum(0)
         cg_tol = (0.1 * g_norm) ** 2
         for _ in range(max_cg_iter):
-            if not bool((rs > cg_tol).any()):
+            running = rs > cg_tol  # classes whose CG has not converged
+            if not bool(running.any()):
                 break
             hp = p + C * (x.t() @ (curvature * (x @ p)))
             step = rs / (p * hp).sum(0).clamp_min(1e-30)
-            step = torch.where(rs > cg_tol, step, torch.zeros_like(step))
+            step = torch.where(running, step, torch.zeros_like(step))
             d += step * p
             r -= step * hp
             rs_new = (r * r).sum(0)
-            p = r + (rs_new / rs.clamp_min(1e-30)) * p
+            beta = torch.where(running, rs_new / rs.clamp_min(1e-30), 1.0)
+            p = torch.where(running, r + beta * p, p)
             rs = rs_new
         # Armijo backtracking, one step length per class:
         slope = (g * d).sum(0)
@@ -130,7 +132,6 @@ def one_vs_rest_scores(
     does, a class with no positive (or no negative) training example is
     predicted as a constant: its score is :math:`-\infty`
     (:math:`+\infty`)."""
-    y_train = y_train.to(x_train.dtype)
     w = fit_one_vs_rest(x_train, y_train, C=C, tol=tol)
     score = x_test @ w[:-1] + w[-1]
     num_pos = y_train.sum(0)

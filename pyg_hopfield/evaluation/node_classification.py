@@ -261,22 +261,22 @@ def node_classification(
 
     if normalize:
         embedding = torch.nn.functional.normalize(embedding, p=2.0, dim=-1)
-    x = embedding.to(torch.float64).numpy()
 
     splitter = ShuffleSplit(
         n_splits=num_runs, train_size=float(train_ratio), random_state=seed
     )
     splits = tqdm(
-        splitter.split(x), total=num_runs, desc='logistic regression',
+        splitter.split(y_np), total=num_runs, desc='logistic regression',
         unit='run', disable=not progress)
     if solver == 'torch':
-        x_torch = embedding.to(device or 'cpu', torch.float64)
+        x = embedding.to(device or 'cpu', torch.float64)
         scores = [
-            _run_torch(x_torch, y_np, train_index, test_index, multilabel,
+            _run_torch(x, y_np, train_index, test_index, multilabel,
                        float(C))
             for train_index, test_index in splits
         ]
     else:
+        x = embedding.to(torch.float64).numpy()
         scores = Parallel(n_jobs=n_jobs)(
             delayed(_run)(
                 x, y_np, train_index, test_index, multilabel, float(C),
