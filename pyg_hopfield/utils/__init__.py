@@ -1,10 +1,15 @@
 r"""Graph checks, edge-list reading and the papers' link-split protocols."""
+from .atomic import atomic_path, atomic_write, save_atomic
 from .checks import (
     check_edge_index,
     check_edge_weight,
+    check_finite,
+    check_float,
     check_int,
     check_seed,
 )
+from .graph_input import is_dgl_graph, to_edge_index
+from .memory import available_memory, check_memory, estimate_embedding_memory
 from .edge_list import read_edge_list, read_histories
 from .link_split import (
     unique_undirected_pairs,
@@ -17,8 +22,18 @@ from .link_split import (
 __all__ = [
     'check_edge_index',
     'check_edge_weight',
+    'check_finite',
+    'check_float',
     'check_int',
     'check_seed',
+    'atomic_path',
+    'atomic_write',
+    'save_atomic',
+    'is_dgl_graph',
+    'to_edge_index',
+    'available_memory',
+    'estimate_embedding_memory',
+    'check_memory',
     'read_edge_list',
     'read_histories',
     'unique_undirected_pairs',

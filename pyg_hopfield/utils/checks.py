@@ -3,6 +3,7 @@ r"""Input validation shared by every public entry point.
 Each check raises one :class:`ValueError` that names the argument, the bad
 value and the fix, so that nothing downstream is silently wrong.
 """
+import math
 from typing import Optional
 
 import torch
@@ -107,6 +108,13 @@ def check_edge_weight(edge_weight: Tensor, num_edges: int) -> None:
         raise ValueError(f"'edge_weight' contains the negative weight "
                          f"{float(edge_weight.min())}; transition "
                          f"probabilities need non-negative weights")
+    float32_max = torch.finfo(torch.float32).max
+    if edge_weight.numel() > 0 and float(edge_weight.max()) > float32_max:
+        raise ValueError(f"'edge_weight' contains the weight "
+                         f"{float(edge_weight.max()):.4g}, beyond the "
+                         f"float32 range ({float32_max:.4g}) the embeddings "
+                         f"are computed in; rescale the weights (e.g. "
+                         f"divide by their maximum)")
 
 
 def check_int(
@@ -138,3 +146,66 @@ def check_int(
 def check_seed(seed: int) -> int:
     r"""Validates a random seed (a non-negative :obj:`int`)."""
     return check_int(seed, 'seed', minimum=0)
+
+
+def check_float(
+    value: float,
+    name: str,
+    minimum: Optional[float] = None,
+    maximum: Optional[float] = None,
+    strict: bool = False,
+) -> float:
+    r"""Checks that :obj:`value` is a finite real number (not a
+    :obj:`bool`, NaN or infinity) in :obj:`[minimum, maximum]` (or
+    :obj:`(minimum, maximum]` with :obj:`strict=True`) and returns it as a
+    :obj:`float`.
+
+    Examples:
+        >>> check_float(0.5, 'lr', minimum=0.0, strict=True)
+        0.5
+        >>> check_float(float('inf'), 'lr')
+        Traceback (most recent call last):
+        ...
+        ValueError: 'lr' must be a finite number (got inf)
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if not (isinstance(value, Tensor) and value.numel() == 1):
+            raise ValueError(f"'{name}' must be a real number (got "
+                             f"{value!r})")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"'{name}' must be a finite number (got {value})")
+    if minimum is not None and (value <= minimum if strict else
+                                value < minimum):
+        relation = '>' if strict else '>='
+        raise ValueError(f"'{name}' must be {relation} {minimum} (got "
+                         f"{value})")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"'{name}' must be <= {maximum} (got {value})")
+    return value
+
+
+def check_finite(tensor: Tensor, name: str) -> Tensor:
+    r"""Checks that every value of :obj:`tensor` is finite (no NaN or
+    infinity) and returns it; the error names the first bad position.
+
+    Examples:
+        >>> check_finite(torch.tensor([1.0, float('nan')]), 'context')
+        Traceback (most recent call last):
+        ...
+        ValueError: 'context' contains NaN or infinite values (nan at ...
+    """
+    if tensor.is_sparse or tensor.layout != torch.strided:
+        values = tensor.values()
+    else:
+        values = tensor
+    if values.is_floating_point() or values.is_complex():
+        bad = ~torch.isfinite(values)
+        if bool(bad.any()):
+            first = int(bad.reshape(-1).nonzero()[0])
+            value = values.reshape(-1)[first].item()
+            where = 'stored value' if values is not tensor else 'flat index'
+            raise ValueError(f"'{name}' contains NaN or infinite values "
+                             f"({value} at {where} {first}); replace them "
+                             f"with finite numbers")
+    return tensor

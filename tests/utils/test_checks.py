@@ -48,3 +48,39 @@ def test_check_edge_weight_rejects(edge_weight, match):
 def test_check_seed_rejects(seed):
     with pytest.raises(ValueError, match="'seed'"):
         check_seed(seed)
+
+
+@pytest.mark.parametrize('value,kwargs,match', [
+    (float('inf'), {}, "'x' must be a finite number \\(got inf\\)"),
+    (float('nan'), {}, "'x' must be a finite number \\(got nan\\)"),
+    (True, {}, "'x' must be a real number"),
+    ('1', {}, "'x' must be a real number"),
+    (0.0, dict(minimum=0.0, strict=True), "'x' must be > 0.0"),
+    (-1.0, dict(minimum=0.0), "'x' must be >= 0.0"),
+    (2.0, dict(maximum=1.0), "'x' must be <= 1.0"),
+])
+def test_check_float_rejects(value, kwargs, match):
+    from pyg_hopfield.utils import check_float
+    with pytest.raises(ValueError, match=match):
+        check_float(value, 'x', **kwargs)
+
+
+def test_check_float_and_finite_accept():
+    from pyg_hopfield.utils import check_finite, check_float
+    assert check_float(3, 'x') == 3.0
+    assert check_float(torch.tensor(0.5), 'x', 0.0, 1.0) == 0.5
+    t = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+    assert check_finite(t, 't') is t
+    t[1, 0] = float('nan')
+    with pytest.raises(ValueError, match="'t' contains NaN .* flat index 2"):
+        check_finite(t, 't')
+    with pytest.raises(ValueError, match="'c' contains NaN .* stored value"):
+        check_finite(t.to_sparse_csr(), 'c')
+
+
+def test_check_edge_weight_beyond_float32():
+    from pyg_hopfield.utils import check_edge_weight
+    weight = torch.tensor([1.0, 1e39], dtype=torch.float64)
+    with pytest.raises(ValueError, match="'edge_weight' contains the weight "
+                       "1e\\+39, beyond the float32 range"):
+        check_edge_weight(weight, 2)
