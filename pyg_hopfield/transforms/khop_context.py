@@ -8,7 +8,8 @@ from torch_geometric.data.datapipes import functional_transform
 from torch_geometric.transforms import BaseTransform
 from torch_geometric.utils import scatter
 
-from pyg_hopfield.utils.checks import check_edge_index
+from pyg_hopfield.utils.checks import check_int
+from pyg_hopfield.utils.graph_input import is_dgl_graph, to_edge_index
 
 
 @functional_transform('khop_context')
@@ -72,20 +73,47 @@ class KHopContext(BaseTransform):
     ):
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise ValueError(f"'k' must be a positive int, got {k!r}")
-        if not 0.0 < decay <= 1.0:
-            raise ValueError(f"'decay' must lie in (0, 1], got {decay}")
+        if isinstance(decay, bool) or not isinstance(decay, (int, float)) \
+                or not 0.0 < decay <= 1.0:  # NaN fails the comparison too
+            raise ValueError(f"'decay' must lie in (0, 1], got {decay!r}")
+        if max_neighbors is not None:
+            check_int(max_neighbors, 'max_neighbors', minimum=0)
         self.k = k
         self.decay = decay
         self.normalize = normalize
         self.max_neighbors = max_neighbors
 
     def forward(self, data: Data) -> Data:
-        num_nodes = check_edge_index(data.edge_index, data.num_nodes)
-        data.context = self.context(data.edge_index, num_nodes)
+        # A DGL graph (duck-typed, dgl is never imported) gets the context
+        # as the attribute `graph.context` too.
+        edge_index, _, num_nodes = to_edge_index(data)
+        data.context = self.context(edge_index, num_nodes)
         return data
 
-    def context(self, edge_index: Tensor, num_nodes: int) -> Tensor:
-        r"""Returns the context matrix of a graph as sparse CSR."""
+    def context(
+        self,
+        edge_index: Tensor,
+        num_nodes: Optional[int] = None,
+    ) -> Tensor:
+        r"""Returns the context matrix of a graph as sparse CSR.
+
+        Args:
+            edge_index (torch.Tensor or Data or dgl.DGLGraph): The edge
+                indices :obj:`[2, E]`, or a graph to read them from (see
+                :func:`~pyg_hopfield.utils.to_edge_index`).
+            num_nodes (int, optional): The number of nodes :math:`m` of an
+                :obj:`edge_index` tensor (inferred if :obj:`None`). Nodes
+                without neighbours get empty rows. (default: :obj:`None`)
+        """
+        if not isinstance(edge_index, Tensor) and (
+                is_dgl_graph(edge_index) or hasattr(edge_index, 'edge_index')):
+            if num_nodes is not None:
+                raise ValueError("'num_nodes' is read from the graph; pass "
+                                 "it only with an 'edge_index' tensor")
+            edge_index, _, num_nodes = to_edge_index(edge_index)
+        else:
+            edge_index, _, num_nodes = to_edge_index(edge_index,
+                                                     num_nodes=num_nodes)
         m = num_nodes
         device = edge_index.device
         row, col = edge_index[0], edge_index[1]
@@ -121,6 +149,9 @@ class KHopContext(BaseTransform):
                     f"'max_neighbors'")
         del reached
 
+        if not keys:  # no edges between distinct nodes: all rows empty
+            keys.append(adj_key)
+            hops.append(torch.ones(0, dtype=torch.int32, device=device))
         key, order = torch.cat(keys).sort()
         value = self.decay**(torch.cat(hops)[order].to(torch.float) - 1.0)
         del order

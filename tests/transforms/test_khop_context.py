@@ -77,3 +77,71 @@ def test_khop_context_bad_input():
         transform(Data(edge_index=edge_index, num_nodes=4))
     assert str(KHopContext(k=2)) == \
         'KHopContext(k=2, decay=1.0, normalize=False)'
+
+
+@pytest.mark.parametrize('edge_index,num_nodes,match', [
+    (torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]]), 2,
+     'contains node 2 but num_nodes=2'),
+    (torch.tensor([[0, -1], [1, 0]]), 3, 'negative node index -1'),
+    (torch.tensor([[0, 1]]), 3, r'shape \[2, num_edges\]'),
+    (torch.tensor([[0, 1], [1, 0]], dtype=torch.int32), 3, 'torch.long'),
+    (torch.zeros(2, 0, dtype=torch.long), None, "'num_nodes' must be given"),
+])
+def test_khop_context_validates_its_graph(edge_index, num_nodes, match):
+    with pytest.raises(ValueError, match=match):
+        KHopContext(k=2).context(edge_index, num_nodes)
+
+
+@pytest.mark.parametrize('edge_index,num_nodes', [
+    (torch.tensor([[0, 1], [0, 1]]), 3),  # self-loops only
+    (torch.zeros(2, 0, dtype=torch.long), 1),  # a single node
+    (torch.zeros(2, 0, dtype=torch.long), 4),  # no edges at all
+])
+def test_khop_context_without_distinct_neighbours(edge_index, num_nodes):
+    for normalize in (False, True):
+        context = KHopContext(k=2, normalize=normalize).context(
+            edge_index, num_nodes)
+        assert context.layout == torch.sparse_csr
+        assert context.size() == (num_nodes, num_nodes)
+        assert context._nnz() == 0
+
+
+def test_khop_context_bad_arguments():
+    with pytest.raises(ValueError, match="'decay' must lie in"):
+        KHopContext(decay=float('nan'))
+    with pytest.raises(ValueError, match="'max_neighbors' must be >= 0"):
+        KHopContext(max_neighbors=-1)
+
+
+class FakeDGLGraph:
+    r"""The slice of :class:`dgl.DGLGraph` the transform uses."""
+    def __init__(self, src, dst, num_nodes):
+        self._src, self._dst, self._num_nodes = src.int(), dst.int(), \
+            num_nodes
+        self.edata = {}
+
+    def edges(self, form='uv', order='eid', etype=None):
+        return self._src, self._dst
+
+    def num_nodes(self, ntype=None):
+        return self._num_nodes
+
+
+def test_khop_context_accepts_data_and_dgl_graphs():
+    edge_index = torch.tensor([[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]])
+    expected = KHopContext(k=2).context(edge_index, 5).to_dense()
+    data = Data(edge_index=edge_index, num_nodes=5)
+    assert torch.equal(KHopContext(k=2).context(data).to_dense(), expected)
+    g = FakeDGLGraph(edge_index[0], edge_index[1], 5)
+    assert torch.equal(KHopContext(k=2).context(g).to_dense(), expected)
+    assert torch.equal(KHopContext(k=2)(g).context.to_dense(), expected)
+    with pytest.raises(ValueError, match="'num_nodes' is read from the "):
+        KHopContext(k=2).context(g, 5)
+
+
+def test_khop_context_real_dgl_graph():
+    dgl = pytest.importorskip('dgl')
+    edge_index = torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]])
+    g = dgl.graph((edge_index[0], edge_index[1]), num_nodes=4)
+    expected = KHopContext(k=2).context(edge_index, 4).to_dense()
+    assert torch.equal(KHopContext(k=2).context(g).to_dense(), expected)
