@@ -1,6 +1,7 @@
+import os.path as osp
 import time
 from functools import partial
-from typing import Callable, List, Optional, Tuple, Union
+from typing import Callable, List, NamedTuple, Optional, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -9,10 +10,26 @@ from torch.nn import Parameter
 from torch.utils.data import DataLoader
 
 from pyg_hopfield.nn import mhn_functional as MF
-from pyg_hopfield.utils.checks import check_int
+from pyg_hopfield.utils.atomic import save_atomic
+from pyg_hopfield.utils.checks import (
+    check_finite,
+    check_float,
+    check_int,
+    check_seed,
+)
 
 DYNAMICS = ('memory', 'literal')
 MASKS = ('node', 'ego')
+
+
+class MHNEpoch(NamedTuple):
+    r"""One epoch of :meth:`MHNEmbedding.fit`: the mean training loss, the
+    validation AUC (:obj:`None` without validation pairs) and the seconds
+    since training began."""
+    epoch: int
+    loss: float
+    score: Optional[float]
+    seconds: float
 
 
 class MHNEmbedding(torch.nn.Module):
@@ -130,6 +147,10 @@ class MHNEmbedding(torch.nn.Module):
         mask (str, optional): The masked node of a training sample:
             :obj:`'node'` (the node itself, as the paper) or :obj:`'ego'`
             (a random member of its ego network). (default: :obj:`'node'`)
+        seed (int, optional): Seeds the initial memories (drawn on the CPU,
+            so equal on every device); if :obj:`None`, they come from the
+            global generator (:func:`torch.manual_seed`). (default:
+            :obj:`None`)
 
     Shapes:
         - **input:** context :math:`(B, m)` sparse CSR
@@ -143,7 +164,7 @@ class MHNEmbedding(torch.nn.Module):
         >>> model = MHNEmbedding(3, 16)
         >>> model
         MHNEmbedding(3, 16, steps=7)
-        >>> losses = model.fit(context, epochs=2, batch_size=3)
+        >>> history = model.fit(context, max_epochs=2, batch_size=3)
         >>> model(context).size()
         torch.Size([3, 16])
     """
@@ -159,11 +180,15 @@ class MHNEmbedding(torch.nn.Module):
         dynamics: str = 'memory',
         init_std: float = 0.1,
         mask: str = 'node',
+        seed: Optional[int] = None,
     ):
         super().__init__()
         check_int(num_nodes, 'num_nodes')
         check_int(num_memories, 'num_memories')
         check_int(num_steps, 'num_steps', minimum=0)
+        for name, value in (('alpha', alpha), ('beta1', beta1),
+                            ('beta2', beta2), ('init_std', init_std)):
+            check_float(value, name)  # a real, finite number
         if not 0.0 < float(alpha) <= 1.0:
             raise ValueError(f"'alpha' must lie in (0, 1] so that the energy "
                              f"never increases (got {alpha!r})")
@@ -171,6 +196,8 @@ class MHNEmbedding(torch.nn.Module):
             raise ValueError(f"'beta1' must be positive (got {beta1!r})")
         if not float(beta2) >= 0.0:
             raise ValueError(f"'beta2' must be non-negative (got {beta2!r})")
+        if seed is not None:
+            check_seed(seed)
         if num_negative_samples is not None:
             check_int(num_negative_samples, 'num_negative_samples')
         if dynamics not in DYNAMICS:
@@ -191,6 +218,7 @@ class MHNEmbedding(torch.nn.Module):
         self.dynamics = dynamics
         self.init_std = float(init_std)
         self.mask = mask
+        self.seed = seed
 
         # Psi^T and Phi^T, one row per node (see the class docstring):
         self.context_memory = Parameter(torch.empty(num_nodes, num_memories))
@@ -199,9 +227,18 @@ class MHNEmbedding(torch.nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        r"""Resets all learnable parameters of the module."""
-        torch.nn.init.normal_(self.context_memory, std=self.init_std)
-        torch.nn.init.normal_(self.target_memory, std=self.init_std)
+        r"""Resets all learnable parameters of the module (drawn from a
+        generator seeded with :obj:`seed` if given, else from the global
+        one)."""
+        if self.seed is None:
+            torch.nn.init.normal_(self.context_memory, std=self.init_std)
+            torch.nn.init.normal_(self.target_memory, std=self.init_std)
+            return
+        generator = torch.Generator().manual_seed(self.seed)
+        with torch.no_grad():
+            for table in (self.context_memory, self.target_memory):
+                table.copy_(torch.randn(table.size(), generator=generator)
+                            .mul_(self.init_std))
 
     @property
     def psi(self) -> Tensor:
@@ -232,7 +269,7 @@ class MHNEmbedding(torch.nn.Module):
                 f"'context' must have shape [num_rows, {self.num_nodes}] (one "
                 f"column per training node) but has shape "
                 f"{tuple(context.size())}")
-        return context
+        return check_finite(context, 'context')
 
     def _check_batch(self, batch: Tensor, size: int, name: str) -> Tensor:
         batch = torch.as_tensor(batch, device=self.context_memory.device)
@@ -284,11 +321,18 @@ class MHNEmbedding(torch.nn.Module):
         context: Tensor,
         num_steps: Optional[int] = None,
         return_trajectory: bool = False,
+        batch: Optional[Tensor] = None,
     ) -> Union[Tensor, List[Tensor]]:
         r"""Runs the retrieval dynamics from :math:`\mathbf{v}^{(0)} =
         \mathbf{0}` and returns :math:`\mathbf{v}^{(T)}` of shape
         :obj:`[n, m]`, or the list :math:`[\mathbf{v}^{(0)}, \dots,
         \mathbf{v}^{(T)}]` if :obj:`return_trajectory=True`.
+
+        The result has :math:`m` columns per row, so over all :math:`m`
+        nodes it is a dense :math:`m \times m` matrix (:math:`T + 1` of
+        them with the trajectory): pass :obj:`batch` to retrieve a few rows
+        at a time, and use :meth:`energy` without :obj:`v` for energies,
+        which never forms an :math:`m`-wide state.
 
         Args:
             context (torch.Tensor): Sparse CSR contexts :obj:`[n, m]`.
@@ -296,10 +340,12 @@ class MHNEmbedding(torch.nn.Module):
                 :obj:`None`)
             return_trajectory (bool, optional): Return every state.
                 (default: :obj:`False`)
+            batch (torch.Tensor, optional): Only these rows of
+                :obj:`context`. (default: :obj:`None`)
         """
         num_steps = self.num_steps if num_steps is None else num_steps
         check_int(num_steps, 'num_steps', minimum=0)
-        xi = self(context)
+        xi = self(context, batch)
         if self.dynamics == 'literal':
             return MF.retrieve_literal(self.target_memory, xi, num_steps,
                                        self.beta1, self.beta2, self.alpha,
@@ -309,20 +355,81 @@ class MHNEmbedding(torch.nn.Module):
             return [MF.target_logits(a, self.target_memory) for a in out]
         return MF.target_logits(out, self.target_memory)
 
-    def energy(self, context: Tensor, v: Tensor) -> Tensor:
+    def energy(
+        self,
+        context: Tensor,
+        v: Optional[Tensor] = None,
+        num_steps: Optional[int] = None,
+        return_trajectory: bool = False,
+        batch_size: int = 1024,
+    ) -> Tensor:
         r"""The Lyapunov energy :math:`E(\mathbf{v})` of states :obj:`v`
         (:obj:`[n, m]`) given the contexts (:obj:`[n, m]` sparse CSR).
 
+        Without :obj:`v`, returns the energy of the retrieval states
+        :math:`\mathbf{v}^{(T)}` (or of every state
+        :math:`\mathbf{v}^{(0)}, \dots, \mathbf{v}^{(T)}` with
+        :obj:`return_trajectory=True`), computed in the :math:`K`-dimensional
+        memory space (:func:`~pyg_hopfield.nn.mhn_functional.
+        energy_memory_space`, exact since :math:`\mathbf{v}^{(t)} =
+        \Phi^{\top}\mathbf{a}^{(t)}`) :obj:`batch_size` rows at a time, so
+        no :math:`n \times m` tensor is built.
+
+        Args:
+            context (torch.Tensor): Sparse CSR contexts :obj:`[n, m]`.
+            v (torch.Tensor, optional): States :obj:`[n, m]`. (default:
+                :obj:`None`)
+            num_steps (int, optional): Overrides :math:`T` when :obj:`v` is
+                :obj:`None`. (default: :obj:`None`)
+            return_trajectory (bool, optional): Energies of every state when
+                :obj:`v` is :obj:`None`. (default: :obj:`False`)
+            batch_size (int, optional): Rows per batch. (default:
+                :obj:`1024`)
+
         Returns:
-            torch.Tensor: :obj:`[n]`.
+            torch.Tensor: :obj:`[n]`, or :obj:`[n, T + 1]` with
+            :obj:`return_trajectory=True`.
         """
-        xi = self(context)
-        if v.dim() != 2 or v.size(0) != xi.size(0) or v.size(1) != (
-                self.num_nodes):
-            raise ValueError(f"'v' must have shape [{xi.size(0)}, "
-                             f"{self.num_nodes}] (got {tuple(v.size())})")
-        return MF.energy_literal(v, self.target_memory, xi, self.beta1,
-                                 self.beta2)
+        check_int(batch_size, 'batch_size')
+        context = self._check_context(context)
+        if v is not None:
+            if return_trajectory or num_steps is not None:
+                raise ValueError("'return_trajectory' and 'num_steps' apply "
+                                 "only without 'v' (the retrieval states)")
+            if not isinstance(v, Tensor) or v.dim() != 2 or \
+                    v.size(0) != context.size(0) or \
+                    v.size(1) != self.num_nodes:
+                shape = tuple(v.size()) if isinstance(v, Tensor) else v
+                raise ValueError(f"'v' must have shape [{context.size(0)}, "
+                                 f"{self.num_nodes}] (got {shape})")
+            check_finite(v, 'v')
+        num_steps = self.num_steps if num_steps is None else num_steps
+        check_int(num_steps, 'num_steps', minimum=0)
+        gram = MF.gram_matrix(self.target_memory) if v is None else None
+        out = []
+        device = self.context_memory.device
+        for rows in torch.arange(context.size(0)).split(batch_size):
+            xi = MF.context_projection(
+                MF.csr_rows(context, rows).to(device), self.context_memory)
+            if v is not None:
+                out.append(MF.energy_literal(
+                    v[rows.to(v.device)].to(xi.dtype), self.target_memory,
+                    xi, self.beta1, self.beta2))
+                continue
+            states = MF.retrieve_memory_space(gram, xi, num_steps,
+                                              self.beta1, self.beta2,
+                                              self.alpha, return_trajectory)
+            if not return_trajectory:
+                states = [states]
+            out.append(torch.stack([
+                MF.energy_memory_space(a, gram, xi, self.beta1, self.beta2)
+                for a in states
+            ], dim=-1))
+        if not out:
+            width = (num_steps + 1, ) if return_trajectory else ()
+            return self.context_memory.new_zeros((0, ) + width)
+        out = torch.cat(out, dim=0)
+        return out if v is not None or return_trajectory else out[:, 0]
 
     def sample(
         self,
@@ -395,21 +502,38 @@ class MHNEmbedding(torch.nn.Module):
     def fit(
         self,
         context: Tensor,
-        epochs: int = 20,
+        max_epochs: int = 20,
         batch_size: int = 1024,
         lr: float = 0.01,
         weight_decay: float = 0.0,
         seed: Optional[int] = None,
         callback: Optional[Callable[[int, float], Optional[bool]]] = None,
         verbose: bool = False,
-    ) -> List[float]:
+        val_pos_edge_index: Optional[Tensor] = None,
+        val_neg_edge_index: Optional[Tensor] = None,
+        patience: int = 3,
+        epochs: Optional[int] = None,
+        checkpoint: Optional[str] = None,
+    ) -> List[MHNEpoch]:
         r"""Trains the memories with Adam (the paper's optimiser) on the
         masked-node loss, one pass over the shuffled nodes per epoch.
 
+        Given validation pairs (node pairs held out of :obj:`context`, e.g.
+        from :func:`~pyg_hopfield.utils.seal_link_split` of the training
+        edges), training is stopped early on a label-free signal: after
+        every epoch, and once before the first, the link AUC of the
+        embeddings :math:`\Psi\mathbf{c}` of :obj:`context` on these pairs
+        (:func:`~pyg_hopfield.evaluation.link_prediction_auc`) is computed;
+        when it has not improved for :obj:`patience` epochs, training stops
+        and the memories of the best epoch are restored.  The untrained
+        memories (epoch :obj:`0`) are a candidate, so a model whose training
+        only lowers the validation AUC comes back untrained.
+
         Args:
             context (torch.Tensor): Sparse CSR contexts :obj:`[m, m]`.
-            epochs (int, optional): Passes over the nodes. (default:
-                :obj:`20`)
+            max_epochs (int, optional): The largest number of passes over
+                the nodes; :obj:`0` leaves the memories untrained.
+                (default: :obj:`20`)
             batch_size (int, optional): Nodes per step. (default:
                 :obj:`1024`)
             lr (float, optional): Adam learning rate. (default: :obj:`0.01`)
@@ -418,21 +542,53 @@ class MHNEmbedding(torch.nn.Module):
             seed (int, optional): Seeds the node shuffling. (default:
                 :obj:`None`)
             callback (callable, optional): Called as
-                :obj:`callback(epoch, loss)` after each epoch; returning
-                :obj:`True` stops training. (default: :obj:`None`)
-            verbose (bool, optional): Print the loss of every epoch.
-                (default: :obj:`False`)
+                :obj:`callback(epoch, loss)` after each epoch (the full row
+                is :obj:`self.history[-1]`); returning :obj:`True` stops
+                training. (default: :obj:`None`)
+            verbose (bool, optional): Print every epoch. (default:
+                :obj:`False`)
+            val_pos_edge_index (torch.Tensor, optional): Held-out positive
+                pairs :obj:`[2, P]` for early stopping. (default:
+                :obj:`None`)
+            val_neg_edge_index (torch.Tensor, optional): Negative pairs
+                :obj:`[2, N]` for early stopping. (default: :obj:`None`)
+            patience (int, optional): Epochs without a better validation
+                AUC before training stops. (default: :obj:`3`)
+            epochs (int, optional): The former name of :obj:`max_epochs`,
+                kept for existing code. (default: :obj:`None`)
+            checkpoint (str, optional): A file that receives, atomically
+                after every epoch, the memories, the optimiser state, the
+                shuffling and masking generators, the global random state
+                and the history; if it exists when :meth:`fit` is called,
+                training resumes after its last epoch (up to
+                :obj:`max_epochs` in all), so two epochs and then two more
+                equal four straight epochs bit for bit.  The settings must
+                match the ones it was written with. (default: :obj:`None`)
 
         Returns:
-            List[float]: The mean loss of each epoch.
+            List[MHNEpoch]: One :obj:`(epoch, loss, score, seconds)` row per
+            epoch (also kept as :obj:`self.history`): the mean training
+            loss, the validation AUC (:obj:`None` without validation pairs)
+            and the seconds since training began, validation included.  With
+            validation pairs the first row is the untrained epoch :obj:`0`
+            (loss :obj:`nan`).
         """
-        check_int(epochs, 'epochs')
+        if epochs is not None:
+            max_epochs = epochs
+        name = 'epochs' if epochs is not None else 'max_epochs'
+        check_int(max_epochs, name, minimum=0)
         check_int(batch_size, 'batch_size')
+        check_int(patience, 'patience')
+        check_float(lr, 'lr')
+        check_float(weight_decay, 'weight_decay')
         if not float(lr) > 0.0:
             raise ValueError(f"'lr' must be positive (got {lr!r})")
         if not float(weight_decay) >= 0.0:
             raise ValueError(f"'weight_decay' must be non-negative (got "
                              f"{weight_decay!r})")
+        if (val_pos_edge_index is None) != (val_neg_edge_index is None):
+            raise ValueError("'val_pos_edge_index' and 'val_neg_edge_index' "
+                             "must be given together (or neither)")
         context = self._check_context(context)
         generator = mask_generator = None
         if seed is not None:
@@ -443,10 +599,53 @@ class MHNEmbedding(torch.nn.Module):
         optimizer = torch.optim.Adam(self.parameters(), lr=lr,
                                      weight_decay=weight_decay)
         device = self.context_memory.device
+        validate = val_pos_edge_index is not None
+        start = time.perf_counter()
+        self.history: List[MHNEpoch] = []
+        best_state, best, best_epoch = None, None, 0
+
+        def log(epoch: int, loss: float) -> None:
+            nonlocal best_state, best, best_epoch
+            score = None
+            if validate:
+                score = self.validation_auc(context, val_pos_edge_index,
+                                            val_neg_edge_index)
+                if best is None or score > best:
+                    best, best_epoch = score, epoch
+                    best_state = {
+                        key: value.detach().clone()
+                        for key, value in self.state_dict().items()
+                    }
+            row = MHNEpoch(epoch, loss, score, time.perf_counter() - start)
+            self.history.append(row)
+            if verbose:
+                val = '' if score is None else f', Val AUC: {score:.4f}'
+                print(f'Epoch: {epoch:03d}, Loss: {loss:.4f}{val}, '
+                      f'Time: {row.seconds:.1f}s')
+
+        first_epoch = 1
+        config = dict(num_nodes=self.num_nodes, num_memories=self.num_memories,
+                      num_rows=context.size(0), batch_size=batch_size,
+                      lr=float(lr), weight_decay=float(weight_decay),
+                      seed=seed, patience=patience, validate=validate)
+        resumed = None
+        if checkpoint is not None and osp.exists(checkpoint):
+            resumed = self._load_checkpoint(checkpoint, config, optimizer,
+                                            generator, mask_generator)
+        if resumed is not None:
+            first_epoch = resumed['epoch'] + 1
+            self.history = [MHNEpoch(*row) for row in resumed['history']]
+            best, best_epoch = resumed['best'], resumed['best_epoch']
+            best_state = resumed['best_state']
+            if self.history:
+                start -= self.history[-1].seconds
+            if resumed['stopped']:
+                first_epoch = max_epochs + 1
+        elif validate:
+            log(0, float('nan'))
         self.train()
-        losses = []
-        for epoch in range(1, epochs + 1):
-            total, count, start = 0.0, 0, time.perf_counter()
+        for epoch in range(first_epoch, max_epochs + 1):
+            total, count = 0.0, 0
             for batch, rows in loader:
                 optimizer.zero_grad()
                 loss = self.loss(rows.to(device), batch.to(device))
@@ -454,14 +653,107 @@ class MHNEmbedding(torch.nn.Module):
                 optimizer.step()
                 total += float(loss.detach()) * batch.numel()
                 count += batch.numel()
-            losses.append(total / count)
-            if verbose:
-                print(f'Epoch: {epoch:03d}, Loss: {losses[-1]:.4f}, '
-                      f'Time: {time.perf_counter() - start:.1f}s')
-            if callback is not None and callback(epoch, losses[-1]):
+            self.eval()
+            log(epoch, total / count)
+            if checkpoint is not None:
+                self._save_checkpoint(
+                    checkpoint, config, epoch, optimizer, generator,
+                    mask_generator, best, best_epoch, best_state,
+                    stopped=validate and epoch - best_epoch >= patience)
+            self.train()
+            if callback is not None and callback(epoch, total / count):
+                break
+            if validate and epoch - best_epoch >= patience:
                 break
         self.eval()
-        return losses
+        if best_state is not None and best_epoch != self.history[-1].epoch:
+            self.load_state_dict(best_state)
+        return self.history
+
+    def _save_checkpoint(
+        self,
+        path: str,
+        config: dict,
+        epoch: int,
+        optimizer: torch.optim.Optimizer,
+        generator: Optional[torch.Generator],
+        mask_generator: Optional[torch.Generator],
+        best: Optional[float],
+        best_epoch: int,
+        best_state: Optional[dict],
+        stopped: bool,
+    ) -> None:
+        state = {
+            'format': 'pyg_hopfield.MHNEmbedding.fit/1',
+            'config': config,
+            'epoch': epoch,
+            'model': self.state_dict(),
+            'optimizer': optimizer.state_dict(),
+            'generator': None if generator is None else
+            generator.get_state(),
+            'mask_generator': None if mask_generator is None else
+            mask_generator.get_state(),
+            'rng': torch.get_rng_state(),
+            'cuda_rng': torch.cuda.get_rng_state_all()
+            if torch.cuda.is_initialized() else None,
+            'history': [tuple(row) for row in self.history],
+            'best': best,
+            'best_epoch': best_epoch,
+            'best_state': best_state,
+            'stopped': stopped,
+        }
+        save_atomic(state, path)
+
+    def _load_checkpoint(
+        self,
+        path: str,
+        config: dict,
+        optimizer: torch.optim.Optimizer,
+        generator: Optional[torch.Generator],
+        mask_generator: Optional[torch.Generator],
+    ) -> dict:
+        try:
+            state = torch.load(path, map_location='cpu', weights_only=False)
+        except Exception as e:
+            raise ValueError(f"'checkpoint' {path!r} could not be read "
+                             f"({type(e).__name__}: {e}); delete it to train "
+                             f"from scratch") from e
+        if not isinstance(state, dict) or state.get('format') != \
+                'pyg_hopfield.MHNEmbedding.fit/1':
+            raise ValueError(f"'checkpoint' {path!r} is not a checkpoint of "
+                             f"MHNEmbedding.fit; pass another path")
+        for key, value in config.items():
+            if state['config'].get(key) != value:
+                raise ValueError(
+                    f"'checkpoint' {path!r} was written with {key}="
+                    f"{state['config'].get(key)!r} but this call has {key}="
+                    f"{value!r}; resume with the same settings or pass "
+                    f"another path")
+        self.load_state_dict(state['model'])
+        optimizer.load_state_dict(state['optimizer'])
+        if generator is not None:
+            generator.set_state(state['generator'])
+        if mask_generator is not None:
+            mask_generator.set_state(state['mask_generator'])
+        torch.set_rng_state(state['rng'])
+        if state['cuda_rng'] is not None and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(state['cuda_rng'])
+        return state
+
+    @torch.no_grad()
+    def validation_auc(
+        self,
+        context: Tensor,
+        pos_edge_index: Tensor,
+        neg_edge_index: Tensor,
+    ) -> float:
+        r"""The label-free score of early stopping: the link AUC of the
+        embeddings of :obj:`context` on held-out positive and negative node
+        pairs (:func:`~pyg_hopfield.evaluation.link_prediction_auc`)."""
+        from pyg_hopfield.evaluation import link_prediction_auc
+        embedding = self(context).cpu()
+        return link_prediction_auc(embedding, pos_edge_index.cpu(),
+                                   neg_edge_index.cpu())['auc']
 
     def __repr__(self) -> str:
         mask = '' if self.mask == 'node' else f", mask='{self.mask}'"

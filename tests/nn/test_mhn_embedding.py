@@ -157,8 +157,10 @@ def test_planted_communities_beat_chance(mask):
     n = y.numel()
     context = csr(edge_index, n)
     model = MHNEmbedding(n, 32, init_std=0.1, mask=mask)
-    losses = model.fit(context, epochs=40, batch_size=40, lr=0.05, seed=0)
-    assert losses[-1] < losses[0]
+    history = model.fit(context, max_epochs=40, batch_size=40, lr=0.05,
+                        seed=0)
+    assert [row.epoch for row in history] == list(range(1, 41))
+    assert history[-1].loss < history[0].loss
     with torch.no_grad():
         z = model(context)
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(0))
@@ -290,9 +292,87 @@ def test_bad_inputs():
         model.loss(context, torch.tensor([0, 1]))
     with pytest.raises(ValueError, match="'v'"):
         model.energy(context, torch.zeros(3, 2))
+    with pytest.raises(ValueError, match="'max_epochs'"):
+        model.fit(context, max_epochs=-1)
     with pytest.raises(ValueError, match="'epochs'"):
-        model.fit(context, epochs=0)
+        model.fit(context, epochs=-1)
+    with pytest.raises(ValueError, match="'patience'"):
+        model.fit(context, patience=0)
+    with pytest.raises(ValueError, match="'val_neg_edge_index'"):
+        model.fit(context, val_pos_edge_index=edge_index)
     with pytest.raises(ValueError, match="'lr'"):
         model.fit(context, lr=0.0)
     with pytest.raises(ValueError, match="'batch_size'"):
         model.fit(context, batch_size=0)
+
+
+def _scripted_validation(model, scores):
+    # Replaces the link AUC by a fixed sequence, one score per call.
+    scores = iter(scores)
+    model.validation_auc = lambda *args: next(scores)
+
+
+@pytest.mark.parametrize('scores,patience,best,last', [
+    ([0.9, 0.8, 0.85, 0.7], 2, 0, 2),
+    ([0.5, 0.6, 0.9, 0.7, 0.8, 0.6, 0.95], 3, 2, 5),
+    ([0.5, 0.6, 0.7], 3, 2, 2),
+])
+def test_fit_early_stopping_restores_best_epoch(scores, patience, best, last):
+    edge_index, _ = planted_graph(block_size=10)
+    context = csr(edge_index, 40)
+    torch.manual_seed(0)
+    model = MHNEmbedding(40, 8)
+    states = [model.context_memory.detach().clone()]
+
+    def keep(epoch, loss):
+        states.append(model.context_memory.detach().clone())
+
+    _scripted_validation(model, scores)
+    pairs = torch.tensor([[0], [1]])
+    history = model.fit(context, max_epochs=len(scores) - 1, batch_size=16,
+                        lr=0.05, seed=0, callback=keep,
+                        val_pos_edge_index=pairs, val_neg_edge_index=pairs,
+                        patience=patience)
+    assert [row.epoch for row in history] == list(range(last + 1))
+    assert [row.score for row in history] == scores[:last + 1]
+    assert model.history is history
+    assert torch.isnan(torch.tensor(history[0].loss))
+    assert all(row.loss > 0 for row in history[1:])
+    seconds = [row.seconds for row in history]
+    assert seconds == sorted(seconds)
+    assert torch.equal(model.context_memory, states[best])
+    assert not torch.equal(states[0], states[1])
+
+
+def test_fit_zero_epochs_is_untrained():
+    edge_index, _ = planted_graph(block_size=10)
+    context = csr(edge_index, 40)
+    model = MHNEmbedding(40, 8)
+    before = model.context_memory.detach().clone()
+    assert model.fit(context, max_epochs=0) == []
+    pairs = torch.tensor([[0, 2], [1, 3]])
+    history = model.fit(context, max_epochs=0, val_pos_edge_index=pairs,
+                        val_neg_edge_index=pairs.flip(0) + 10)
+    assert len(history) == 1 and history[0].epoch == 0
+    assert 0.0 <= history[0].score <= 1.0
+    assert torch.equal(model.context_memory, before)
+
+
+def test_validation_auc_of_planted_graph():
+    from pyg_hopfield.utils import seal_link_split
+    edge_index, _ = planted_graph()
+    n = 120
+    train, pos, neg = seal_link_split(edge_index, n, 0.2, seed=0)
+    context = csr(train, n)
+    torch.manual_seed(0)
+    model = MHNEmbedding(n, 64)
+    history = model.fit(context, max_epochs=30, batch_size=40, lr=0.05,
+                        seed=0, val_pos_edge_index=pos,
+                        val_neg_edge_index=neg, patience=3)
+    scores = [row.score for row in history]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    # Held-out edges first get more predictable, then less (the loss keeps
+    # falling): training stops 3 epochs after the best and returns to it.
+    assert 0 < best < 30 and len(history) == best + 4
+    assert scores[best] > scores[0] + 0.05 and scores[-1] < scores[best]
+    assert model.validation_auc(context, pos, neg) == scores[best]
