@@ -35,6 +35,8 @@ from torch_geometric.utils import (
     to_undirected,
 )
 
+from pyg_hopfield.io import read_text_edges
+
 #: Environment variable naming a read-only local mirror of the raw files.
 MIRROR_ENV = 'PYG_HOPFIELD_DATA'
 #: Environment variable naming the default ``root`` folder.
@@ -193,36 +195,15 @@ def read_mat(path: str, keys: Tuple[str, ...]) -> dict:
 
 
 def read_edge_list(path: str) -> np.ndarray:
-    r"""Reads a whitespace-separated integer edge list (plain or gzip, ``#``
-    comments, LF or CRLF line endings) into an :obj:`int64` array of shape
-    :obj:`[num_lines, 2]`, vectorised through :func:`pandas.read_csv`.
-    Extra columns (e.g. weights) are ignored."""
-    import pandas as pd
+    r"""Reads a raw integer edge list (plain or gzip, ``#`` comments) into an
+    :obj:`int64` array of shape :obj:`[num_lines, 2]` through the package's
+    one text reader, :func:`pyg_hopfield.io.read_text_edges` (vectorised);
+    a weight column is ignored. A parse error becomes the "corrupt raw
+    file" error naming :obj:`path`."""
     try:
-        df = pd.read_csv(
-            path,
-            sep=r'\s+',
-            comment='#',
-            header=None,
-            compression='gzip' if is_gzip(path) else None,
-            dtype=np.float64,
-        )
-    except Exception as e:
+        return read_text_edges(path)[0]
+    except ValueError as e:
         raise open_error(path, 'a whitespace-separated edge list', e) from e
-    values = df.to_numpy()
-    if values.ndim != 2 or values.shape[1] < 2:
-        raise open_error(path, 'a whitespace-separated edge list',
-                         ValueError('expected two node ids a line'))
-    values = values[:, :2]
-    if np.isnan(values).any():
-        line = int(np.isnan(values).any(axis=1).nonzero()[0][0])
-        raise open_error(
-            path, 'a whitespace-separated edge list',
-            ValueError(f'data line {line + 1} has fewer than two node ids'))
-    if (values != np.round(values)).any() or (values < 0).any():
-        raise open_error(path, 'a whitespace-separated edge list',
-                         ValueError('node ids must be non-negative integers'))
-    return values.astype(np.int64)
 
 
 def to_simple_undirected(

@@ -1,0 +1,393 @@
+r"""Reading graph files: the one edge reader behind ``pyg-hopfield
+--edges``, :func:`pyg_hopfield.utils.read_edge_list` and the dataset classes.
+
+The format follows the file name:
+
+* ``*.npy``: an ``int32`` or ``int64`` array of node ids of shape
+  :obj:`[E, 2]` or :obj:`[2, E]` (a :obj:`[2, 2]` array is read as PyG's
+  :obj:`[2, E]`), opened with ``mmap_mode='r'`` so the file is not read
+  twice; weights, if any, come from a second ``.npy`` file of shape
+  :obj:`[E]`.
+* ``*.pt``: a :class:`torch_geometric.data.Data` saved with
+  :func:`torch.save` (:obj:`edge_index`, optional :obj:`edge_weight`,
+  :obj:`num_nodes`), loaded with ``weights_only=True``.
+* anything else: text (plain or gzip), one edge a line, ``u v`` or
+  ``u v weight``, 0-based integer ids separated by whitespace or commas,
+  ``#`` or ``%`` comments and blank lines ignored. It is parsed vectorised
+  by pandas' C parser; only a file that fails a check is scanned again line
+  by line in Python, to name the first bad line.
+
+This module sits below the datasets: it imports numpy and torch;
+torch_geometric is imported by :func:`read_edge_list` when it builds a
+:class:`~torch_geometric.data.Data`, so that ``pyg-hopfield --help`` stays
+light.
+"""
+import gzip
+import io
+import itertools
+import os.path as osp
+import warnings
+from typing import TYPE_CHECKING, Iterator, List, Optional, Tuple
+
+import numpy as np
+import torch
+from torch import Tensor
+
+if TYPE_CHECKING:  # pragma: no cover
+    from torch_geometric.data import Data
+
+__all__ = [
+    'read_edge_list',
+    'read_edges',
+    'read_text_edges',
+]
+
+# ',' -> ' ' and '%' -> '#', so that pandas' C parser (one separator rule,
+# one comment character) reads every accepted text layout.
+_TRANSLATION = bytes.maketrans(b',%', b' #')
+
+
+def _check_file(path: str) -> None:
+    if not osp.isfile(path):
+        raise ValueError(f"'--edges' file '{path}' does not exist")
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, 'rb') as f:
+        raw = f.read()
+    if raw[:2] == b'\x1f\x8b':
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, ValueError) as e:
+            raise ValueError(f"'{path}' is not a readable gzip file "
+                             f"({type(e).__name__}: {e}); it is corrupt or "
+                             f"truncated") from e
+    return raw
+
+
+def _data_lines(path: str) -> Iterator[Tuple[int, str, List[str]]]:
+    # (line number, stripped line, fields) of every line holding data.
+    text = _read_bytes(path).decode('utf-8', errors='replace')
+    for line_no, line in enumerate(text.split('\n'), start=1):
+        content = line.split('#', 1)[0].split('%', 1)[0].strip()
+        if content:
+            yield line_no, line.strip(), content.replace(',', ' ').split()
+
+
+def _scan_text(path: str) -> int:
+    # The slow path: checks a text edge list line by line and raises at the
+    # first bad line; returns the number of edges if all lines are good.
+    has_weight = None
+    num_edges = 0
+    for line_no, text, parts in _data_lines(path):
+        where = f"{path}, line {line_no}: '{text}'"
+        if len(parts) not in (2, 3):
+            raise ValueError(f"{where}: expected 'u v' or 'u v weight'")
+        if has_weight is None:
+            has_weight = len(parts) == 3
+        elif has_weight != (len(parts) == 3):
+            raise ValueError(f'{where}: mixes weighted and unweighted '
+                             f'lines; give every line a weight or none')
+        try:
+            u, v = int(parts[0]), int(parts[1])
+        except ValueError:
+            raise ValueError(f'{where}: node ids must be integers') from None
+        if u < 0 or v < 0:
+            raise ValueError(f'{where}: node ids must be non-negative '
+                             f'(0-based)')
+        if has_weight:
+            try:
+                w = float(parts[2])
+            except ValueError:
+                raise ValueError(
+                    f'{where}: the weight is not a number') from None
+            if not np.isfinite(w) or w < 0:
+                raise ValueError(f'{where}: weights must be finite and '
+                                 f'non-negative')
+        num_edges += 1
+    return num_edges
+
+
+def _where(path: str, index: int) -> str:
+    # Names edge number `index` (0-based) of a file: its line in a text
+    # file, found by the slow scan (only ever called to report an error).
+    if path.endswith(('.npy', '.pt')):
+        return f"{path}, edge {index}"
+    for line_no, text, _ in itertools.islice(_data_lines(path), index,
+                                             index + 1):
+        return f"{path}, line {line_no}: '{text}'"
+    return f'{path}, edge {index}'
+
+
+def read_text_edges(path: str) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+    r"""Reads a text edge list (see the module docstring for the layout)
+    into node ids of shape :obj:`[E, 2]` (:obj:`int64`) and, if the lines
+    carry a third column, weights of shape :obj:`[E]` (:obj:`float64`).
+
+    Every line is checked: two or three fields, integer non-negative ids,
+    finite non-negative weights, all lines weighted or none.
+
+    Raises:
+        ValueError: Naming the file and the line of the first malformed
+            entry, bad id or bad weight.
+
+    Examples:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), 'edges.csv')
+        >>> _ = open(path, 'w').write('% a triangle\n0,1,2.5\n1,2,1\n')
+        >>> ids, weights = read_text_edges(path)
+        >>> ids.tolist(), weights.tolist()
+        ([[0, 1], [1, 2]], [2.5, 1.0])
+    """
+    import pandas as pd
+
+    _check_file(path)
+    raw = _read_bytes(path)
+    if b',' in raw or b'%' in raw:
+        raw = raw.translate(_TRANSLATION)
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(raw),
+            sep=r'\s+',
+            comment='#',
+            header=None,
+            dtype={0: np.int64, 1: np.int64, 2: np.float64},
+        )
+        ok = frame.shape[1] in (2, 3)
+    except Exception as e:  # a tokenizer error, a bad literal, no data
+        error: Optional[Exception] = e
+        ok = False
+    else:
+        error = None
+    if ok:
+        ids = frame.iloc[:, :2].to_numpy(dtype=np.int64)
+        weights = None
+        if frame.shape[1] == 3:
+            weights = frame.iloc[:, 2].to_numpy(dtype=np.float64)
+        ok = bool((ids >= 0).all()) and (
+            weights is None or bool(
+                (np.isfinite(weights) & (weights >= 0)).all()))
+        if ok:
+            return ids, weights
+    if _scan_text(path) == 0:
+        raise ValueError(f"'{path}' contains no edges")
+    raise ValueError(f"'{path}' could not be read as an edge list "
+                     f"({type(error).__name__}: {error})") from error
+
+
+def _read_npy(path: str) -> Tensor:
+    try:
+        array = np.load(path, mmap_mode='r', allow_pickle=False)
+    except Exception as e:
+        raise ValueError(f"'{path}' is not a readable .npy array "
+                         f"({type(e).__name__}: {e})") from e
+    if array.ndim != 2 or 2 not in array.shape:
+        raise ValueError(f"'{path}' holds an array of shape "
+                         f"{list(array.shape)}; expected node ids of shape "
+                         f"[E, 2] or [2, E]")
+    if array.dtype not in (np.int32, np.int64):
+        raise ValueError(f"'{path}' holds {array.dtype} node ids; expected "
+                         f"int32 or int64 (save 'ids.astype(np.int64)')")
+    pairs = array if array.shape[0] == 2 else array.T
+    # The one copy: the memory map becomes an in-memory int64 [2, E].
+    return torch.from_numpy(np.array(pairs, dtype=np.int64, order='C'))
+
+
+def _read_npy_weights(path: str, num_edges: int) -> Tensor:
+    if not path.endswith('.npy') or not osp.isfile(path):
+        raise ValueError(f"'--weights' must be an existing .npy file, got "
+                         f"'{path}'")
+    try:
+        array = np.load(path, mmap_mode='r', allow_pickle=False)
+    except Exception as e:
+        raise ValueError(f"'{path}' is not a readable .npy array "
+                         f"({type(e).__name__}: {e})") from e
+    if array.shape != (num_edges, ) or array.dtype.kind not in 'fiu':
+        raise ValueError(f"'{path}' holds {array.dtype} weights of shape "
+                         f"{list(array.shape)}; expected numbers of shape "
+                         f"[{num_edges}], one per edge")
+    return torch.from_numpy(np.array(array, dtype=np.float32))
+
+
+def _read_pt(path: str) -> Tuple[Tensor, Optional[Tensor], Optional[int]]:
+    # torch_geometric.data allow-lists Data itself for weights_only loading;
+    # a pickled Data also holds these internal classes of PyG's.
+    from torch_geometric.data.data import DataEdgeAttr, DataTensorAttr
+    from torch_geometric.data.storage import GlobalStorage
+
+    try:
+        with torch.serialization.safe_globals(
+            [DataEdgeAttr, DataTensorAttr, GlobalStorage]):
+            obj = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise ValueError(f"'{path}' could not be loaded by torch.load("
+                         f"weights_only=True) ({type(e).__name__}: {e}); "
+                         f"save a torch_geometric.data.Data with "
+                         f"torch.save(data, path)") from e
+    edge_index = obj.get('edge_index') if hasattr(obj, 'get') else None
+    if not isinstance(edge_index, Tensor):
+        raise ValueError(f"'{path}' holds a {type(obj).__name__} without a "
+                         f"tensor 'edge_index'; save a "
+                         f"torch_geometric.data.Data with torch.save(data, "
+                         f"path)")
+    edge_weight = obj.get('edge_weight')
+    num_nodes = getattr(obj, 'num_nodes', None) if not isinstance(
+        obj, dict) else obj.get('num_nodes')
+    if edge_index.dim() != 2 or edge_index.size(0) != 2 or \
+            edge_index.is_floating_point():
+        raise ValueError(f"'{path}': 'edge_index' must be an integer tensor "
+                         f"of shape [2, E], got {edge_index.dtype} of shape "
+                         f"{list(edge_index.shape)}")
+    if edge_weight is not None:
+        edge_weight = edge_weight.view(-1).to(torch.float)
+        if edge_weight.numel() != edge_index.size(1):
+            raise ValueError(f"'{path}': 'edge_weight' has "
+                             f"{edge_weight.numel()} entries for "
+                             f"{edge_index.size(1)} edges")
+    return edge_index.long(), edge_weight, num_nodes
+
+
+def read_edges(
+    path: str,
+    weights: Optional[str] = None,
+) -> Tuple[Tensor, Optional[Tensor], Optional[int]]:
+    r"""Reads the edges of a text, ``.npy`` or ``.pt`` file (see the
+    module docstring) as they are stored: no symmetrising, no
+    de-duplication.
+
+    Args:
+        path (str): The file.
+        weights (str, optional): A ``.npy`` file of :obj:`E` edge weights,
+            for edge files that hold none. (default: :obj:`None`)
+
+    Returns:
+        :obj:`(edge_index, edge_weight, num_nodes)`: :obj:`long`
+        :obj:`[2, E]` node ids, :obj:`float` :obj:`[E]` weights or
+        :obj:`None`, and the node count stored in a ``.pt`` file or
+        :obj:`None`.
+
+    Raises:
+        ValueError: Naming the file (and, for text, the line) of the first
+            bad entry: negative ids, weights that are negative or not
+            finite, a wrong shape or dtype.
+    """
+    _check_file(path)
+    num_nodes = None
+    if path.endswith('.npy'):
+        edge_index, edge_weight = _read_npy(path), None
+    elif path.endswith('.pt'):
+        edge_index, edge_weight, num_nodes = _read_pt(path)
+    else:
+        ids, w = read_text_edges(path)
+        edge_index = torch.from_numpy(np.ascontiguousarray(ids.T))
+        edge_weight = None if w is None else torch.from_numpy(
+            w.astype(np.float32))
+    if weights is not None:
+        if edge_weight is not None:
+            raise ValueError(f"'{path}' already holds edge weights; drop "
+                             f"'--weights {weights}'")
+        edge_weight = _read_npy_weights(weights, edge_index.size(1))
+    if edge_index.numel() == 0:
+        raise ValueError(f"'{path}' contains no edges")
+    bad = (edge_index < 0).any(dim=0).nonzero()
+    if bad.numel() > 0:
+        raise ValueError(f'{_where(path, int(bad[0]))}: node ids must be '
+                         f'non-negative (0-based)')
+    if edge_weight is not None:
+        bad = (~torch.isfinite(edge_weight) | (edge_weight < 0)).nonzero()
+        if bad.numel() > 0:
+            where = _where(weights or path, int(bad[0]))
+            raise ValueError(f'{where}: weights must be finite and '
+                             f'non-negative, got {float(edge_weight[bad[0]])}')
+    return edge_index, edge_weight, num_nodes
+
+
+def read_edge_list(
+    path: str,
+    num_nodes: Optional[int] = None,
+    directed: bool = False,
+    weights: Optional[str] = None,
+    one_based: bool = False,
+) -> 'Data':
+    r"""Reads a graph from a text edge list (``u v`` or ``u v weight`` a
+    line), a ``.npy`` edge array or a ``.pt`` :class:`Data` file (see the
+    module docstring) into a :class:`~torch_geometric.data.Data`.
+
+    The graph is made undirected (both directions) unless :obj:`directed`;
+    duplicate edges are merged by summing their weights and self-loops are
+    dropped. Weights must be finite and non-negative.
+
+    A file whose smallest id is 1 is probably 1-based: read as it is, it
+    gets a phantom isolated node 0 and every id off by one, so a warning
+    says to pass :obj:`one_based=True` (``--one-based``).
+
+    Args:
+        path (str): The file.
+        num_nodes (int, optional): The number of nodes; at least the largest
+            id plus one. If :obj:`None`, the number stored in a ``.pt`` file,
+            else the largest id plus one. (default: :obj:`None`)
+        directed (bool, optional): Keep edges as given. (default:
+            :obj:`False`)
+        weights (str, optional): A ``.npy`` file of edge weights, one per
+            stored edge. (default: :obj:`None`)
+        one_based (bool, optional): The ids start at 1; subtract 1.
+            (default: :obj:`False`)
+
+    Raises:
+        ValueError: Naming the file and the line (or edge) of the first
+            malformed entry, bad id or bad weight.
+
+    Examples:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), 'edges.txt')
+        >>> _ = open(path, 'w').write('# a path\n0 1\n1 2\n')
+        >>> read_edge_list(path)
+        Data(edge_index=[2, 4], num_nodes=3)
+    """
+    from torch_geometric.data import Data
+    from torch_geometric.utils import coalesce, remove_self_loops
+    from torch_geometric.utils import to_undirected
+
+    if num_nodes is not None and (isinstance(num_nodes, bool)
+                                  or not isinstance(num_nodes, int)
+                                  or num_nodes < 1):
+        raise ValueError(f"'num_nodes' must be a positive integer, got "
+                         f"{num_nodes!r}")
+    edge_index, edge_weight, stored = read_edges(path, weights)
+    smallest = int(edge_index.min())
+    if one_based:
+        if smallest == 0:
+            raise ValueError(f"'{path}' contains node 0, so its ids are not "
+                             f"1-based; drop 'one_based=True' "
+                             f"('--one-based')")
+        edge_index -= 1
+    num_nodes = stored if num_nodes is None else num_nodes
+    largest = int(edge_index.max())
+    if num_nodes is not None and largest >= num_nodes:
+        index = int((edge_index >= num_nodes).any(dim=0).nonzero()[0])
+        hint = ''
+        if smallest == 1 and not one_based:
+            hint = ("; the file has no node 0, so it looks 1-based: pass "
+                    "'one_based=True' ('--one-based')")
+        raise ValueError(f'{_where(path, index)}: node '
+                         f'{int(edge_index[:, index].max()) + one_based} is '
+                         f'out of range for --num-nodes {num_nodes}{hint}')
+    if num_nodes is None:
+        num_nodes = largest + 1
+    if smallest == 1 and not one_based:
+        warnings.warn(
+            f"'{path}' has no node 0 (its smallest id is 1): if its ids are "
+            f"1-based, node 0 is a phantom isolated node and every id is "
+            f"off by one. Pass 'one_based=True' ('--one-based') or subtract "
+            f"1 from the ids", stacklevel=2)
+    edge_index, edge_weight = remove_self_loops(edge_index, edge_weight)
+    if directed:
+        edge_index, edge_weight = coalesce(edge_index, edge_weight,
+                                           num_nodes=num_nodes)
+    else:
+        edge_index, edge_weight = to_undirected(edge_index, edge_weight,
+                                                num_nodes=num_nodes)
+    data = Data(edge_index=edge_index, num_nodes=num_nodes)
+    if edge_weight is not None:
+        data.edge_weight = edge_weight
+    return data
