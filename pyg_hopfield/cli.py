@@ -12,17 +12,22 @@ r"""The ``pyg-hopfield`` console command: parses, calls the library, prints.
         --dataset GrQc --plot map.png
     pyg-hopfield reproduce hebbian-table6
     pyg-hopfield capacity --neurons 500 1000 --plot capacity.png
+
+The library (torch, torch_geometric, sklearn) is imported inside the command
+functions, so ``--help`` and ``datasets`` start in a fraction of a second.
 """
+from __future__ import annotations
+
 import argparse
 import json
-import os
 import os.path as osp
 import sys
 import time
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
-import torch
-from torch_geometric.data import Data
+if TYPE_CHECKING:  # pragma: no cover
+    import torch
+    from torch_geometric.data import Data
 
 TASKS = ('node', 'link-auc', 'reconstruction-map', 'link-map', 'hit-rate')
 
@@ -85,7 +90,14 @@ def _add_method_arguments(parser: argparse.ArgumentParser) -> None:
     hebbian.add_argument('--whiten', choices=('none', 'output', 'iteration'),
                          default=None, help="ZCA whitening ('none')")
     mhn = parser.add_argument_group('mhn (paper defaults)')
-    mhn.add_argument('--epochs', type=int, default=None)
+    mhn.add_argument('--epochs', type=int, default=None,
+                     help='largest number of training epochs (20); 0 '
+                     'gives the untrained embedding')
+    mhn.add_argument('--patience', type=int, default=3,
+                     help='stop when the link AUC on 10%% held-out '
+                     'training edges has not improved for this many epochs '
+                     'and keep the best epoch (0 trains all --epochs on '
+                     'all edges)')
     mhn.add_argument('--memories', type=int, default=None,
                      help='alias of --dim for mhn')
     mhn.add_argument('--batch-size', type=int, default=None)
@@ -143,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument('--runs', type=int, default=20,
                           help='node classification: seeded LR runs')
     evaluate.add_argument('--solver', choices=('liblinear', 'torch'),
-                          default='liblinear',
+                          default='torch',
                           help="node classification: LIBLINEAR or the same "
                           "objective solved in torch (faster; on --device)")
     evaluate.add_argument('--plot', default=None, help='ROC curve PNG '
@@ -209,24 +221,90 @@ def embed(data: Data, args: argparse.Namespace,
     r"""Runs the chosen method on :obj:`data` (or on :obj:`edge_index`, the
     training edges of a split) and returns a CPU float tensor."""
     from pyg_hopfield.cli_methods import embed_hebbian, embed_mhn
-    edge_index = data.edge_index if edge_index is None else edge_index
-    edge_weight = data.get('edge_weight') if edge_index is \
-        data.edge_index else None
+    from pyg_hopfield.utils import to_edge_index
+    # A Data or a DGL graph (read by what it offers, dgl never imported):
+    graph_index, graph_weight, num_nodes = to_edge_index(data)
+    edge_weight = graph_weight if edge_index is None else None
+    edge_index = graph_index if edge_index is None else edge_index
+    check_embedding_memory(args, num_nodes, edge_index.size(1))
     run = embed_hebbian if args.method == 'hebbian' else embed_mhn
-    return run(edge_index, edge_weight, data.num_nodes, args).detach().cpu()
+    return run(edge_index, edge_weight, num_nodes, args).detach().cpu()
+
+
+def check_embedding_memory(
+    args: argparse.Namespace,
+    num_nodes: int,
+    num_edges: int,
+) -> None:
+    r"""Refuses up front, saying how much it would need, a run whose tables
+    cannot fit in the memory of :obj:`args.device`
+    (:func:`~pyg_hopfield.utils.estimate_embedding_memory`)."""
+    import torch
+
+    from pyg_hopfield.utils import check_memory, estimate_embedding_memory
+    if args.method == 'hebbian':
+        dim, flag = args.dim or 200, '--dim'
+    else:
+        dim = args.memories or args.dim or 2000
+        flag = '--memories' if args.memories else '--dim'
+    need = estimate_embedding_memory(args.method, num_nodes, dim, num_edges,
+                                     batch_size=args.batch_size)
+    device = 'cpu' if str(args.device).startswith('cuda') and \
+        not torch.cuda.is_available() else args.device
+    check_memory(need, f"'{flag} {dim}' ({args.method} on {num_nodes:,} "
+                 f"nodes)", device)
 
 
 def save_embedding(embedding: torch.Tensor, path: str) -> None:
-    directory = osp.dirname(osp.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    if path.endswith('.npy'):
-        import numpy as np
-        np.save(path, embedding.numpy())
-    elif path.endswith('.pt'):
-        torch.save(embedding, path)
-    else:
+    r"""Writes :obj:`embedding` to :obj:`path` (:obj:`.pt` or :obj:`.npy`)
+    atomically, and never one with NaN or infinite values: then nothing is
+    written and a previous file at :obj:`path` is left untouched."""
+    import torch
+
+    from pyg_hopfield.utils import atomic_path, save_atomic
+    if not path.endswith(('.pt', '.npy')):
         raise ValueError(f"'--out' must end in '.pt' or '.npy', got "
                          f"'{path}'")
+    bad = int((~torch.isfinite(embedding)).sum())
+    if bad:
+        raise ValueError(f"the embedding has {bad:,} of "
+                         f"{embedding.numel():,} values NaN or infinite, so "
+                         f"nothing was written to '--out {path}'; use fewer "
+                         f"'--iterations', a smaller '--lr' or "
+                         f"'--normalize iteration'")
+    if path.endswith('.npy'):
+        import numpy as np
+        with atomic_path(path) as tmp:
+            np.save(tmp, embedding.numpy())
+    else:
+        save_atomic(embedding, path)
+
+
+def write_json(path: str, obj: dict, flag: str = '--json') -> None:
+    r"""Writes :obj:`obj` as JSON to :obj:`path` atomically; NaN or
+    infinite numbers are refused (nothing is written)."""
+    from pyg_hopfield.utils import atomic_write
+    try:
+        text = json.dumps(obj, indent=2, allow_nan=False)
+    except ValueError as e:
+        raise ValueError(f"the results hold NaN or infinite numbers, so "
+                         f"nothing was written to '{flag} {path}' ({e})") \
+            from e
+    with atomic_write(path) as f:
+        f.write(text)
+
+
+def save_figure(fig, path: str) -> None:
+    r"""Saves a matplotlib figure to :obj:`path` atomically (the format
+    follows the suffix) and closes it."""
+    import matplotlib.pyplot as plt
+
+    from pyg_hopfield.utils import atomic_path
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=120)
+    finally:
+        plt.close(fig)
 
 
 def cmd_datasets(args: argparse.Namespace) -> None:
@@ -317,8 +395,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
         else:
             print(f'{key:>14}: {value}')
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(metrics, f, indent=2)
+        write_json(args.json, metrics)
 
 
 def _evaluate(args: argparse.Namespace) -> dict:
@@ -414,9 +491,8 @@ def cmd_reproduce(args: argparse.Namespace) -> None:
         print(f"{row['dataset']:<14}{row['paper']:>10.3f}"
               f"{row['ours']:>10.3f}{row['seconds']:>10.1f}")
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump({'table': args.table, 'seed': args.seed,
-                       'rows': results}, f, indent=2)
+        write_json(args.json, {'table': args.table, 'seed': args.seed,
+                               'rows': results})
 
 
 def cmd_sweep(args: argparse.Namespace) -> None:
@@ -432,10 +508,9 @@ def cmd_sweep(args: argparse.Namespace) -> None:
         print(f"d={dim:<5}{metric}={metrics[metric]:.4f}  "
               f"({metrics['seconds']:.1f} s)")
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump({'task': args.task, 'method': args.method,
-                       'graph': args.dataset or args.edges,
-                       'seed': args.seed, 'rows': rows}, f, indent=2)
+        write_json(args.json, {'task': args.task, 'method': args.method,
+                               'graph': args.dataset or args.edges,
+                               'seed': args.seed, 'rows': rows})
     if args.plot:
         import matplotlib
         matplotlib.use('Agg')
@@ -449,12 +524,12 @@ def cmd_sweep(args: argparse.Namespace) -> None:
         ax.set_title(args.dataset or osp.basename(args.edges))
         ax.legend()
         fig.tight_layout()
-        fig.savefig(args.plot, dpi=120)
-        plt.close(fig)
+        save_figure(fig, args.plot)
         print(f'{metric.upper()} vs dimension -> {args.plot}')
 
 
 def cmd_capacity(args: argparse.Namespace) -> None:
+    import torch
     from tqdm import tqdm
 
     from pyg_hopfield.memory import HopfieldNetwork
@@ -483,9 +558,8 @@ def cmd_capacity(args: argparse.Namespace) -> None:
         print(f"{row['N']:>6}{row['alpha']:>8.3f}{row['overlap']:>9.3f}"
               f"{row['retrieved']:>11.3f}")
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump({'mode': args.mode, 'seed': args.seed, 'rows': rows},
-                      f, indent=2)
+        write_json(args.json, {'mode': args.mode, 'seed': args.seed,
+                               'rows': rows})
     if args.plot:
         import matplotlib
         matplotlib.use('Agg')
@@ -500,8 +574,7 @@ def cmd_capacity(args: argparse.Namespace) -> None:
         ax.set_ylabel('retrieval overlap m')
         ax.legend()
         fig.tight_layout()
-        fig.savefig(args.plot, dpi=120)
-        plt.close(fig)
+        save_figure(fig, args.plot)
         print(f'overlap vs alpha -> {args.plot}')
 
 
@@ -517,9 +590,43 @@ def _plot_roc(fpr, tpr, auc: float, args: argparse.Namespace) -> None:
     ax.set_title(args.dataset or osp.basename(args.edges))
     ax.legend(loc='lower right')
     fig.tight_layout()
-    fig.savefig(args.plot, dpi=120)
-    plt.close(fig)
+    save_figure(fig, args.plot)
     print(f'ROC curve -> {args.plot}')
+
+
+#: Integer flags (argparse destinations) and their smallest valid value;
+#: a flag that is not given keeps its documented default, a given value is
+#: used as given or refused, never replaced by a default.
+INT_FLAGS = {
+    'dim': 1, 'memories': 1, 'batch_size': 1, 'epochs': 0, 'steps': 0,
+    'k': 1, 'num_nodes': 1, 'seed': 0, 'runs': 1, 'hits_k': 1, 'dims': 1,
+    'probes': 1, 'neurons': 2,
+}
+#: Float flags that must be finite (their ranges are checked where used).
+FLOAT_FLAGS = ('lr', 'variance', 'variance_decay', 'negative_weight',
+               'init_std', 'test_ratio', 'alphas')
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    r"""Refuses, before any work, integer flags below their smallest value
+    (:obj:`INT_FLAGS`: ``--dim 0`` is an error, never the default) and
+    NaN or infinite float flags, naming the flag."""
+    from pyg_hopfield.utils import check_float, check_int
+    for dest, minimum in INT_FLAGS.items():
+        values = getattr(args, dest, None)
+        flag = '--' + dest.replace('_', '-')
+        for value in values if isinstance(values, list) else [values]:
+            if value is not None:
+                check_int(value, flag, minimum=minimum)
+    for dest in FLOAT_FLAGS:
+        values = getattr(args, dest, None)
+        flag = '--' + dest.replace('_', '-')
+        for value in values if isinstance(values, list) else [values]:
+            if value is not None:
+                check_float(value, flag)
+    ratio = getattr(args, 'test_ratio', None)
+    if ratio is not None and not 0.0 < ratio < 1.0:
+        raise ValueError(f"'--test-ratio' must lie in (0, 1) (got {ratio})")
 
 
 COMMANDS = {
@@ -536,8 +643,9 @@ COMMANDS = {
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        check_arguments(args)
         COMMANDS[args.command](args)
-    except (ValueError, FileNotFoundError, RuntimeError) as error:
+    except (ValueError, OSError, RuntimeError) as error:
         print(f'pyg-hopfield {args.command}: error: {error}',
               file=sys.stderr)
         return 2

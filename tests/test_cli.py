@@ -202,7 +202,7 @@ def test_cli_capacity_curve(tmp_path):
     assert main(['capacity', '--neurons', '200', '--alphas', '1.5']) == 2
 
 
-@pytest.mark.parametrize('solver', ['liblinear', 'torch'])
+@pytest.mark.parametrize('solver', ['liblinear', 'torch', None])
 def test_cli_node_classification_on_cora(data_mirror, tmp_path, capsys,
                                          solver, monkeypatch):
     import importlib
@@ -218,10 +218,77 @@ def test_cli_node_classification_on_cora(data_mirror, tmp_path, capsys,
     assert main(['evaluate', '--task', 'node', '--method', 'hebbian',
                  '--preset', 'classification', '--dim', '32', '--runs', '2',
                  '--dataset', 'Cora', '--root', str(tmp_path), '--json',
-                 str(result), '--solver', solver]) == 0
+                 str(result)] + (['--solver', solver] if solver else [])
+                ) == 0
     import json
     metrics = json.loads(result.read_text())
+    solver = solver or 'torch'  # the default
     assert metrics['solver'] == solver
     assert len(calls) == (2 if solver == 'torch' else 0)  # one per run
     assert 40.0 < metrics['micro_f1'] <= 100.0  # 7 classes: chance ~ 30
     assert 'logistic regression' in capsys.readouterr().err
+
+
+def _chorded_cycle(tmp_path, n=12):
+    edges = tmp_path / 'graph.txt'
+    lines = [f'{i} {(i + 1) % n}' for i in range(n)]
+    lines += [f'{i} {(i + 3) % n}' for i in range(0, n, 2)]
+    edges.write_text('\n'.join(lines) + '\n')
+    return edges
+
+
+def test_cli_mhn_zero_epochs_is_the_untrained_embedding(tmp_path):
+    from pyg_hopfield.nn import MHNEmbedding
+    from pyg_hopfield.transforms import KHopContext
+    from pyg_hopfield.utils import read_edge_list
+    edges = _chorded_cycle(tmp_path)
+    out = tmp_path / 'emb.pt'
+    argv = ['embed', '--method', 'mhn', '--edges', str(edges), '--dim', '8',
+            '--seed', '3', '--epochs', '0', '--out', str(out)]
+    assert main(argv) == 0
+    data = read_edge_list(str(edges))
+    torch.manual_seed(3)
+    model = MHNEmbedding(data.num_nodes, 8)
+    with torch.no_grad():
+        expected = model(KHopContext(k=1).context(data.edge_index,
+                                                  data.num_nodes))
+    assert torch.equal(torch.load(out), expected)
+    trained = tmp_path / 'trained.pt'
+    assert main(argv[:-4] + ['--epochs', '2', '--patience', '0',
+                             '--batch-size', '4', '--out',
+                             str(trained)]) == 0
+    assert not torch.equal(torch.load(trained), expected)
+
+
+def test_cli_mhn_progress_shows_validation_and_keeps_best(tmp_path, capsys):
+    edges = _chorded_cycle(tmp_path)
+    assert main(['embed', '--method', 'mhn', '--edges', str(edges), '--dim',
+                 '8', '--epochs', '4', '--patience', '2', '--batch-size',
+                 '4', '--out', str(tmp_path / 'emb.pt')]) == 0
+    err = capsys.readouterr().err
+    assert 'loss=' in err and 'val_auc=' in err and 'best=' in err
+    assert 'mhn: kept epoch ' in err and 'validation link AUC' in err
+
+
+@pytest.mark.parametrize('flag,value', [('--epochs', '-1'),
+                                        ('--patience', '-2')])
+def test_cli_mhn_bad_epochs_and_patience(tmp_path, capsys, flag, value):
+    edges = _chorded_cycle(tmp_path)
+    assert main(['embed', '--method', 'mhn', '--edges', str(edges), '--dim',
+                 '8', flag, value, '--out', str(tmp_path / 'e.pt')]) == 2
+    assert f"'{flag}' must be >= 0 (got {value})" in capsys.readouterr().err
+
+
+def test_cli_mhn_announces_long_training(tmp_path, capsys, monkeypatch):
+    from pyg_hopfield import cli_methods
+    assert cli_methods.mhn_epoch_seconds(10312, 2000) == pytest.approx(
+        28.8, rel=0.1)  # the measured BlogCatalog epoch, K=2000
+    edges = _chorded_cycle(tmp_path)
+    argv = ['embed', '--method', 'mhn', '--edges', str(edges), '--dim', '8',
+            '--epochs', '1', '--out', str(tmp_path / 'e.pt')]
+    assert main(argv) == 0
+    assert 'per epoch' not in capsys.readouterr().err  # a short run
+    monkeypatch.setattr(cli_methods, 'MHN_SECONDS_PER_TFLOP', 1e12)
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert 's per epoch on a 2-core CPU' in err and 'up to 1 epochs' in err
