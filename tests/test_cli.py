@@ -292,3 +292,19 @@ def test_cli_mhn_announces_long_training(tmp_path, capsys, monkeypatch):
     assert main(argv) == 0
     err = capsys.readouterr().err
     assert 's per epoch on a 2-core CPU' in err and 'up to 1 epochs' in err
+
+
+def test_cli_announces_long_node_classification(capsys):
+    import argparse
+
+    from pyg_hopfield.cli import announce_node_classification
+    y = torch.zeros(10312, 39)  # BlogCatalog: 39 labels
+    args = argparse.Namespace(runs=20, solver='torch')
+    announce_node_classification(torch.zeros(10312, 2000), y, args)
+    err = capsys.readouterr().err  # ~6 s a run measured: about 2 min
+    assert 'about 2 min' in err and '20 runs, torch solver' in err
+    announce_node_classification(torch.zeros(3890, 128), y[:3890], args)
+    assert capsys.readouterr().err == ''  # short: nothing said
+    args.solver = 'liblinear'
+    announce_node_classification(torch.zeros(3890, 2000), y[:3890], args)
+    assert 'liblinear solver' in capsys.readouterr().err
