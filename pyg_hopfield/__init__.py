@@ -1,17 +1,12 @@
 r"""Associative-memory graph embeddings for PyTorch Geometric."""
-from pyg_hopfield import typing
-from pyg_hopfield import utils
-from pyg_hopfield import transforms
-from pyg_hopfield import datasets
-from pyg_hopfield import evaluation
-from pyg_hopfield import nn
-from pyg_hopfield import memory
-from pyg_hopfield import distributed
+import importlib
+from typing import Any, List
 
 __version__ = '0.1.0'
 
 __all__ = [
     'typing',
+    'io',
     'utils',
     'transforms',
     'datasets',
@@ -21,3 +16,22 @@ __all__ = [
     'distributed',
     '__version__',
 ]
+
+# The subpackages are imported on first access (PEP 562), not here: they
+# pull in torch_geometric, sklearn and scipy (seconds of start-up), which
+# `pyg-hopfield --help` and `pyg-hopfield datasets` do not need.
+# `import pyg_hopfield.nn` and `from pyg_hopfield.nn import ...` work as
+# always; `pyg_hopfield.nn` imports the subpackage when first touched.
+_SUBPACKAGES = frozenset(__all__) - {'__version__'}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        module = importlib.import_module(f'{__name__}.{name}')
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | _SUBPACKAGES)

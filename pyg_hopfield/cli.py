@@ -23,6 +23,7 @@ import json
 import os.path as osp
 import sys
 import time
+import warnings
 from typing import TYPE_CHECKING, List, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,12 +33,34 @@ if TYPE_CHECKING:  # pragma: no cover
 TASKS = ('node', 'link-auc', 'reconstruction-map', 'link-map', 'hit-rate')
 
 
+#: The ``--edges`` formats, shown by ``--help`` (read by
+#: :func:`pyg_hopfield.io.read_edge_list`).
+EDGE_FORMATS = """\
+edge files (--edges), by suffix:
+  text  one edge a line, 'u v' or 'u v weight', 0-based integer ids,
+        whitespace or commas, '#' or '%' comments, gzip ok; e.g.
+          0 1 2.5
+          1 2 0.5
+  .npy  int32/int64 node ids of shape [E, 2] or [2, E], memory-mapped;
+        weights from a second file: --weights W.npy (shape [E])
+  .pt   a torch_geometric Data saved with torch.save(data, 'graph.pt')
+        (edge_index, optional edge_weight, num_nodes)
+  ids that start at 1 give a warning (node 0 would be a phantom isolated
+  node): pass --one-based."""
+
+
 def _add_graph_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EDGE_FORMATS
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument('--dataset', help="A registered data set name "
                         "('pyg-hopfield datasets' lists them)")
-    source.add_argument('--edges', help="An edge-list file: 'u v' or "
-                        "'u v weight' a line, 0-based ids, '#' comments")
+    source.add_argument('--edges', help='An edge file: text (.txt, .csv, '
+                        '.gz, ...), .npy or .pt; see below')
+    parser.add_argument('--weights', default=None, help='A .npy file of '
+                        'edge weights, one per stored edge of --edges')
+    parser.add_argument('--one-based', action='store_true',
+                        help='The --edges ids start at 1: subtract 1')
     parser.add_argument('--root', default=None, help='Writable data set '
                         'cache folder (default: $PYG_HOPFIELD_ROOT or '
                         '~/.cache/pyg_hopfield)')
@@ -114,7 +137,9 @@ def _add_method_arguments(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog='pyg-hopfield',
-        description='Associative-memory graph embeddings for PyG.')
+        description='Associative-memory graph embeddings for PyG.',
+        epilog="--edges reads text, .npy and .pt edge files; "
+        "'pyg-hopfield embed --help' shows the formats.")
     sub = parser.add_subparsers(dest='command', required=True)
 
     sub.add_parser('datasets', help='List the registered data sets')
@@ -210,9 +235,19 @@ def load_graph(args: argparse.Namespace) -> Data:
     from pyg_hopfield.datasets import load
     from pyg_hopfield.utils import read_edge_list
     if args.edges is not None:
-        return read_edge_list(args.edges, args.num_nodes, args.directed)
-    if args.num_nodes is not None:
-        raise ValueError("'--num-nodes' only applies to '--edges'")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            data = read_edge_list(args.edges, args.num_nodes, args.directed,
+                                  weights=args.weights,
+                                  one_based=args.one_based)
+        for warning in caught:  # e.g. a 1-based file
+            print(f'pyg-hopfield {args.command}: warning: '
+                  f'{warning.message}', file=sys.stderr)
+        return data
+    for flag in ('num_nodes', 'weights', 'one_based'):
+        if getattr(args, flag):
+            raise ValueError(f"'--{flag.replace('_', '-')}' only applies "
+                             f"to '--edges'")
     return load(args.dataset, args.root)[0]
 
 
@@ -636,6 +671,9 @@ def check_arguments(args: argparse.Namespace) -> None:
     r"""Refuses, before any work, integer flags below their smallest value
     (:obj:`INT_FLAGS`: ``--dim 0`` is an error, never the default) and
     NaN or infinite float flags, naming the flag."""
+    if all(getattr(args, dest, None) is None
+           for dest in (*INT_FLAGS, *FLOAT_FLAGS)):
+        return  # e.g. 'datasets': nothing to check, no library to import
     from pyg_hopfield.utils import check_float, check_int
     for dest, minimum in INT_FLAGS.items():
         values = getattr(args, dest, None)

@@ -1,20 +1,25 @@
 r"""Benchmark graphs of the Hopfield/associative-memory embedding papers, as
 PyG :class:`~torch_geometric.data.InMemoryDataset` classes, and the
 :func:`load` registry."""
-from typing import Any
+import importlib
+from typing import Any, List
 
-from pyg_hopfield.datasets._base import default_root
-from pyg_hopfield.datasets.node2vec_datasets import (
-    BlogCatalog,
-    Node2VecPPI,
-    WikipediaPOS,
-)
-from pyg_hopfield.datasets.planetoid import PlanetoidDataset
 from pyg_hopfield.datasets.registry import available_datasets, load
-from pyg_hopfield.datasets.seal_datasets import SEALDataset
-from pyg_hopfield.datasets.snap_collaboration import SNAPCollaboration
 
-_LAZY = ['OGBLinkDataset', 'OGBNodeDataset']
+# Public name -> the module defining it, imported on first access (PEP 562):
+# the dataset modules import torch_geometric (and the OGB ones ogb, which
+# starts a network version check), which listing the registry must not.
+_LAZY = {
+    'BlogCatalog': 'node2vec_datasets',
+    'Node2VecPPI': 'node2vec_datasets',
+    'WikipediaPOS': 'node2vec_datasets',
+    'SNAPCollaboration': 'snap_collaboration',
+    'SEALDataset': 'seal_datasets',
+    'PlanetoidDataset': 'planetoid',
+    'OGBLinkDataset': 'ogb_datasets',
+    'OGBNodeDataset': 'ogb_datasets',
+    'default_root': '_base',
+}
 
 __all__ = [
     'BlogCatalog',
@@ -32,9 +37,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # The OGB classes subclass ogb's loaders; importing ogb starts a network
-    # version check, so it happens on first use only.
     if name in _LAZY:
-        from pyg_hopfield.datasets import ogb_datasets
-        return getattr(ogb_datasets, name)
+        module = importlib.import_module(f'{__name__}.{_LAZY[name]}')
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_LAZY))

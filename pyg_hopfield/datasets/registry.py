@@ -1,66 +1,47 @@
-r"""The name -> dataset registry behind :func:`load`."""
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+r"""The name -> dataset registry behind :func:`load`.
 
-from torch_geometric.data import InMemoryDataset
+The registry is data: each name, its aliases and where its class lives.
+Listing the names (:func:`available_datasets`, ``pyg-hopfield datasets``)
+imports no dataset module, hence neither torch_geometric nor ogb;
+:func:`load` imports the one module it needs."""
+import importlib
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Tuple
 
-from pyg_hopfield.datasets.node2vec_datasets import (
-    BlogCatalog,
-    Node2VecPPI,
-    WikipediaPOS,
-)
-from pyg_hopfield.datasets.planetoid import PlanetoidDataset
-from pyg_hopfield.datasets.seal_datasets import SEALDataset
-from pyg_hopfield.datasets.snap_collaboration import SNAPCollaboration
+if TYPE_CHECKING:  # pragma: no cover
+    from torch_geometric.data import InMemoryDataset
 
 
 class _Entry(NamedTuple):
-    factory: Callable[..., InMemoryDataset]
-    aliases: Tuple[str, ...]
+    module: str  # the module inside pyg_hopfield.datasets
+    cls: str  # the class in it
+    family: bool  # the class takes the dataset name: cls(root, name)
+    aliases: Tuple[str, ...] = ()
 
 
-def _single(cls) -> Callable[..., InMemoryDataset]:
-    def factory(root: Optional[str], **kwargs: Any) -> InMemoryDataset:
-        return cls(root, **kwargs)
-
-    return factory
-
-
-def _family(cls, name: str) -> Callable[..., InMemoryDataset]:
-    def factory(root: Optional[str], **kwargs: Any) -> InMemoryDataset:
-        return cls(root, name, **kwargs)
-
-    return factory
-
-
-def _ogb(name: str) -> Callable[..., InMemoryDataset]:
-    def factory(root: Optional[str], **kwargs: Any) -> InMemoryDataset:
-        # Imported lazily: importing ogb starts a version-check thread.
-        from pyg_hopfield.datasets.ogb_datasets import (
-            OGBLinkDataset,
-            OGBNodeDataset,
-        )
-        cls = OGBNodeDataset if name.startswith('ogbn') else OGBLinkDataset
-        return cls(root, name, **kwargs)
-
-    return factory
-
-
+# The family names repeat the classes' `names` lists (checked by
+# tests/datasets/test_dataset_registry.py) so that listing them stays cheap.
 _REGISTRY: Dict[str, _Entry] = {
-    'BlogCatalog': _Entry(_single(BlogCatalog), ()),
-    'PPI': _Entry(_single(Node2VecPPI), ('Node2VecPPI', 'Homo_sapiens')),
-    'Wikipedia': _Entry(_single(WikipediaPOS), ('WikipediaPOS', 'POS')),
+    'BlogCatalog': _Entry('node2vec_datasets', 'BlogCatalog', False),
+    'PPI': _Entry('node2vec_datasets', 'Node2VecPPI', False,
+                  ('Node2VecPPI', 'Homo_sapiens')),
+    'Wikipedia': _Entry('node2vec_datasets', 'WikipediaPOS', False,
+                        ('WikipediaPOS', 'POS')),
 }
-for _name in SNAPCollaboration.names:
-    _REGISTRY[_name] = _Entry(_family(SNAPCollaboration, _name),
+for _name in ['AstroPh', 'CondMat', 'GrQc', 'HepPh', 'HepTh']:
+    _REGISTRY[_name] = _Entry('snap_collaboration', 'SNAPCollaboration', True,
                               (f'ca-{_name}', ))
 for _name, _aliases in [('USAir', ()), ('PB', ()), ('Power', ()),
                         ('Celegans', ('C.Ele', 'C.elegans')),
                         ('arXiv', ('SEAL-arxiv', ))]:
-    _REGISTRY[_name] = _Entry(_family(SEALDataset, _name), _aliases)
-for _name in PlanetoidDataset.names:
-    _REGISTRY[_name] = _Entry(_family(PlanetoidDataset, _name), ())
+    _REGISTRY[_name] = _Entry('seal_datasets', 'SEALDataset', True, _aliases)
+for _name in ['Cora', 'CiteSeer', 'PubMed']:
+    _REGISTRY[_name] = _Entry('planetoid', 'PlanetoidDataset', True)
 for _name in ['ogbl-ddi', 'ogbl-collab', 'ogbn-arxiv', 'ogbl-ppa']:
-    _REGISTRY[_name] = _Entry(_ogb(_name), (_name.replace('-', '_'), ))
+    # Importing ogb starts a version-check thread: only on load().
+    _REGISTRY[_name] = _Entry(
+        'ogb_datasets',
+        'OGBNodeDataset' if _name.startswith('ogbn') else 'OGBLinkDataset',
+        True, (_name.replace('-', '_'), ))
 
 _LOOKUP: Dict[str, str] = {}
 for _name, _entry in _REGISTRY.items():
@@ -83,7 +64,7 @@ def load(
     name: str,
     root: Optional[str] = None,
     **kwargs: Any,
-) -> InMemoryDataset:
+) -> 'InMemoryDataset':
     r"""Loads the dataset :obj:`name` (case-insensitive, see
     :func:`available_datasets`); :obj:`dataset[0]` is a
     :class:`~torch_geometric.data.Data` with an undirected, coalesced,
@@ -119,4 +100,10 @@ def load(
     if key not in _LOOKUP:
         raise ValueError(f"'name' got the unknown dataset '{name}'; use one "
                          f"of {available_datasets()} (case-insensitive)")
-    return _REGISTRY[_LOOKUP[key]].factory(root, **kwargs)
+    name = _LOOKUP[key]
+    entry = _REGISTRY[name]
+    module = importlib.import_module(f'pyg_hopfield.datasets.{entry.module}')
+    cls = getattr(module, entry.cls)
+    if entry.family:
+        return cls(root, name, **kwargs)
+    return cls(root, **kwargs)

@@ -67,3 +67,21 @@ def test_mirror_is_never_written(data_mirror, cache_root):
     load('HepTh', cache_root, log=False)
     assert snapshot() == before
     assert osp.isfile(osp.join(cache_root, 'HepTh', 'raw', 'ca-HepTh.txt.gz'))
+
+
+def test_registry_matches_the_classes():
+    # The registry lists names without importing the dataset modules; its
+    # entries must name real classes and their families' names.
+    import importlib
+
+    from pyg_hopfield.datasets.registry import _REGISTRY
+    families = {}
+    for name, entry in _REGISTRY.items():
+        module = importlib.import_module(
+            f'pyg_hopfield.datasets.{entry.module}')
+        cls = getattr(module, entry.cls)
+        if entry.family:
+            assert name.lower() in {n.lower() for n in cls.names}
+            families.setdefault(cls, set()).add(name.lower())
+    for cls, names in families.items():
+        assert names == {n.lower() for n in cls.names}, cls.__name__
