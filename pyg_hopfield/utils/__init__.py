@@ -10,6 +10,7 @@ from .checks import (
 )
 from .graph_input import is_dgl_graph, to_edge_index
 from .memory import available_memory, check_memory, estimate_embedding_memory
+from .co_interaction import co_interaction_graph
 from .edge_list import read_edge_list, read_histories
 from .link_split import (
     unique_undirected_pairs,
@@ -18,6 +19,7 @@ from .link_split import (
     seal_link_split,
     mhn_link_split,
 )
+from .user_split import held_out_user_split, user_histories
 
 __all__ = [
     'check_edge_index',
@@ -41,4 +43,7 @@ __all__ = [
     'gem_link_split',
     'seal_link_split',
     'mhn_link_split',
+    'co_interaction_graph',
+    'held_out_user_split',
+    'user_histories',
 ]

@@ -107,3 +107,85 @@ def test_bad_input():
         hit_rate_at_k(embedding, histories, k=12)
     with pytest.raises(ValueError, match="'embedding' contains NaN"):
         hit_rate_at_k(embedding * float('nan'), histories)
+
+
+def loo_draws(histories, seed):
+    # The (seed, target) pairs of protocol='leave-one-out': distinct sorted
+    # items, users with two or more, a seed then a target among the others.
+    gen = torch.Generator().manual_seed(seed)
+    items = [sorted(set(h.tolist())) for h in histories]
+    items = [h for h in items if len(h) > 1]
+    count = torch.tensor([len(h) for h in items])
+    first = torch.rand(len(items), generator=gen, dtype=torch.float64)
+    second = torch.rand(len(items), generator=gen, dtype=torch.float64)
+    out = []
+    for h, n, a, b in zip(items, count.tolist(), first, second):
+        s = int(a * n)
+        t = int(b * (n - 1))
+        t += t >= s
+        out.append((h[s], h[t]))
+    return out
+
+
+@pytest.mark.parametrize('k', [1, 4])
+@pytest.mark.parametrize('seed', [0, 2])
+def test_leave_one_out_matches_reference(k, seed):
+    gen = torch.Generator().manual_seed(seed)
+    embedding = torch.randn(20, 3, generator=gen)
+    histories = [
+        torch.randint(0, 20, (int(n),), generator=gen)
+        for n in torch.randint(1, 7, (40,), generator=gen)
+    ]
+    hits = []
+    for s, t in loo_draws(histories, seed):
+        score = (embedding @ embedding[s]).tolist()
+        ranked = sorted(
+            (j for j in range(20) if j != s), key=lambda j: -score[j]
+        )[:k]
+        hits.append(t in ranked)
+    out = hit_rate_at_k(
+        embedding, histories, k=k, seed=seed, protocol='leave-one-out'
+    )
+    assert out == pytest.approx(sum(hits) / len(hits))
+
+
+def test_leave_one_out_is_stricter():
+    # Items 0..4 are one tight cluster: the paper protocol always hits,
+    # leave-one-out only when the target is among the top k.
+    embedding = torch.tensor([[1.0, 0.0]] * 5 + [[0.0, 1.0]] * 5)
+    embedding = embedding + 0.01 * torch.arange(10.0).view(-1, 1)
+    histories = [torch.tensor([0, 1, 2, 3, 4])] * 50
+    assert hit_rate_at_k(embedding, histories, k=1) == 1.0
+    loo = hit_rate_at_k(embedding, histories, k=1, protocol='leave-one-out')
+    assert 0.1 < loo < 0.6
+    assert hit_rate_at_k(
+        embedding, histories, k=4, protocol='leave-one-out'
+    ) == 1.0
+
+
+def test_candidate_embedding_popularity():
+    # Popularity as an asymmetric scorer: every seed recommends item 3.
+    query = torch.ones(4, 1)
+    candidate = torch.tensor([[1.0], [2.0], [3.0], [9.0]])
+    histories = [torch.tensor([0, 3]), torch.tensor([1, 2])]
+    out = hit_rate_at_k(
+        query, histories, k=1, protocol='leave-one-out',
+        candidate_embedding=candidate,
+    )
+    # User 0 hits iff its seed is 0 (target 3); user 1 never hits.
+    seeds = [s for s, _ in loo_draws(histories, 0)]
+    assert out == (seeds[0] == 0) / 2
+
+
+def test_bad_protocol_and_candidates():
+    embedding = torch.randn(12, 2)
+    histories = [torch.tensor([0, 1])]
+    with pytest.raises(ValueError, match="'protocol' must be one of"):
+        hit_rate_at_k(embedding, histories, protocol='loo')
+    with pytest.raises(ValueError, match="'candidate_embedding' must have "
+                       "the shape"):
+        hit_rate_at_k(embedding, histories,
+                      candidate_embedding=torch.randn(11, 2))
+    with pytest.raises(ValueError, match='two distinct items'):
+        hit_rate_at_k(embedding, [torch.tensor([1, 1])],
+                      protocol='leave-one-out')
