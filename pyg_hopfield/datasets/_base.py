@@ -36,6 +36,7 @@ from torch_geometric.utils import (
 )
 
 from pyg_hopfield.io import read_text_edges
+from pyg_hopfield.utils.atomic import atomic_path, save_atomic
 
 #: Environment variable naming a read-only local mirror of the raw files.
 MIRROR_ENV = 'PYG_HOPFIELD_DATA'
@@ -67,7 +68,29 @@ def default_root() -> str:
 
 
 def resolve_root(root: Optional[str]) -> str:
-    return default_root() if root is None else osp.expanduser(str(root))
+    path = default_root() if root is None else osp.expanduser(str(root))
+    if osp.exists(path) and not osp.isdir(path):
+        raise ValueError(f"'root' must be a folder (the dataset cache), but "
+                         f"'{path}' is a file; pass a folder path")
+    return path
+
+
+def drop_broken_files(raw_dir: str, processed_dir: str) -> None:
+    r"""Removes what an interrupted write can have left behind in a dataset
+    folder, so that it is fetched or processed again instead of read: empty
+    raw files, and processed :obj:`.pt` files that are not complete
+    :func:`torch.save` archives (an archive's directory is written last)."""
+    import zipfile
+    for folder, check in ((raw_dir, None), (processed_dir, 'pt')):
+        if not osp.isdir(folder):
+            continue
+        for name in os.listdir(folder):
+            path = osp.join(folder, name)
+            if not osp.isfile(path):
+                continue
+            if osp.getsize(path) == 0 or (check and name.endswith('.pt') and
+                                          not zipfile.is_zipfile(path)):
+                os.remove(path)
 
 
 def is_offline() -> bool:
@@ -103,11 +126,10 @@ def check_sha256(path: str, expected: Optional[str]) -> None:
 
 
 def copy_file(src: str, dst: str) -> None:
-    r"""Copies the bytes only (never the read-only mode of a mirror)."""
-    os.makedirs(osp.dirname(dst), exist_ok=True)
-    tmp = dst + '.part'
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
+    r"""Copies the bytes only (never the read-only mode of a mirror),
+    atomically."""
+    with atomic_path(dst) as tmp:
+        shutil.copyfile(src, tmp)
 
 
 def missing_file_message(dataset: str, raw_file: RawFile, dst: str,
@@ -130,7 +152,9 @@ def fetch_raw_file(
     for the lookup order) and returns its path there."""
     dst = osp.join(raw_dir, raw_file.name)
     if osp.isfile(dst):
-        return dst
+        if osp.getsize(dst) > 0:
+            return dst
+        os.remove(dst)  # left by an interrupted write: never preferred
 
     sources: List[str] = []
     mirror = mirror_dir()
@@ -148,21 +172,38 @@ def fetch_raw_file(
         raise FileNotFoundError(
             missing_file_message(dataset, raw_file, dst,
                                  f'downloads are disabled by {OFFLINE_ENV}'))
-    try:
-        path = download_url(raw_file.url, raw_dir, log=log,
-                            filename=raw_file.name)
-    except Exception as e:  # no network, HTTP error, ...
-        if osp.exists(dst):
-            os.remove(dst)
-        raise FileNotFoundError(
-            missing_file_message(dataset, raw_file, dst,
-                                 f'the download failed: {e!r}')) from e
-    try:
-        check_sha256(path, raw_file.sha256)
-    except RuntimeError:
+    # Downloaded to a temporary name, verified, then moved into place: an
+    # interrupted or corrupt download never becomes `dst`.
+    part = f'.{raw_file.name}.download'
+    path = osp.join(raw_dir, part)
+    if osp.exists(path):
         os.remove(path)
+    try:
+        try:
+            download_url(raw_file.url, raw_dir, log=log, filename=part)
+        except Exception as e:  # no network, HTTP error, ...
+            raise FileNotFoundError(
+                missing_file_message(dataset, raw_file, dst,
+                                     f'the download failed: {e!r}')) from e
+        try:
+            check_sha256(path, raw_file.sha256)
+        except RuntimeError as e:
+            raise RuntimeError(
+                f"{str(e).replace(path, dst)} (downloaded from "
+                f"{raw_file.url}; the download was deleted, '{dst}' was not "
+                f"written)") from None
+        os.replace(path, dst)
+    except BaseException:
+        if osp.exists(path):
+            os.remove(path)
         raise
-    return path
+    return dst
+
+
+def save_processed(cls, data_list, path: str) -> None:
+    r"""What :meth:`InMemoryDataset.save` writes, written atomically."""
+    data, slices = cls.collate(data_list)
+    save_atomic((data.to_dict(), slices, data.__class__), path)
 
 
 def open_error(path: str, what: str, e: BaseException) -> RuntimeError:
@@ -332,7 +373,10 @@ class RawFileDataset(InMemoryDataset):
         log: bool = True,
     ) -> None:
         self.name = name
-        super().__init__(resolve_root(root), transform, pre_transform,
+        root = resolve_root(root)
+        drop_broken_files(osp.join(root, name, 'raw'),
+                          osp.join(root, name, 'processed'))
+        super().__init__(root, transform, pre_transform,
                          force_reload=force_reload, log=log)
         self.load(self.processed_paths[0])
 
@@ -369,6 +413,12 @@ class RawFileDataset(InMemoryDataset):
         data = data if self.pre_transform is None else self.pre_transform(
             data)
         self.save([data], self.processed_paths[0])
+
+    @classmethod
+    def save(cls, data_list, path: str) -> None:
+        r""":meth:`InMemoryDataset.save`, atomically: a processed file is
+        complete or absent."""
+        save_processed(cls, data_list, path)
 
     def __repr__(self) -> str:
         return f'{self.name}()'

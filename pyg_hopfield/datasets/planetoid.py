@@ -1,6 +1,8 @@
 r"""The Planetoid citation graphs, through PyG's own
 :class:`torch_geometric.datasets.Planetoid`, with raw files taken from the
 local mirror when one is set."""
+import os.path as osp
+import pickle
 from typing import Callable, List, Optional, Tuple
 
 from torch_geometric.datasets import Planetoid
@@ -10,9 +12,12 @@ from pyg_hopfield.datasets._base import (
     OFFLINE_ENV,
     RawFile,
     canonical_pre_transform,
+    drop_broken_files,
     fetch_raw_file,
     match_name,
     resolve_root,
+    save_processed,
+    sha256sum,
 )
 
 _PLANETOID = ('https://raw.githubusercontent.com/kimiyoung/planetoid/'
@@ -138,13 +143,53 @@ class PlanetoidDataset(Planetoid):
         transform: Optional[Callable] = None,
         pre_transform: Optional[Callable] = None,
         force_reload: bool = False,
+        log: bool = True,
         **kwargs,
     ) -> None:
         name = match_name(name, self.names)
-        super().__init__(resolve_root(root), name, transform=transform,
+        root = resolve_root(root)
+        drop_broken_files(osp.join(root, name, 'raw'),
+                          osp.join(root, name, 'processed'))
+        # Planetoid does not forward `log` to Dataset, whose __init__ then
+        # sets `self.log = True`; the property below keeps this value.
+        self.__dict__['_log'] = log
+        super().__init__(root, name, transform=transform,
                          pre_transform=canonical_pre_transform(
                              False, pre_transform),
                          force_reload=force_reload, **kwargs)
+
+    @property
+    def log(self) -> bool:
+        return self.__dict__.get('_log', True)
+
+    @log.setter
+    def log(self, value: bool) -> None:
+        self.__dict__.setdefault('_log', value)
+
+    @classmethod
+    def save(cls, data_list, path: str) -> None:
+        r""":meth:`InMemoryDataset.save`, atomically: a processed file is
+        complete or absent."""
+        save_processed(cls, data_list, path)
+
+    def process(self) -> None:
+        try:
+            super().process()
+        except (pickle.UnpicklingError, EOFError, ValueError, IndexError,
+                TypeError, AttributeError) as e:
+            bad = [name for name in self.raw_file_names
+                   if _SHA256.get(name) is not None and sha256sum(
+                       osp.join(self.raw_dir, name)) != _SHA256[name]]
+            if not bad and not isinstance(e, (pickle.UnpicklingError,
+                                              EOFError)):
+                raise
+            where = (f"'{osp.join(self.raw_dir, bad[0])}'" if bad else
+                     f"the raw files in '{self.raw_dir}'")
+            raise RuntimeError(
+                f"Could not parse {where} as Planetoid data "
+                f"({type(e).__name__}: {e}). The file is corrupt or "
+                f"truncated: delete it and load the dataset again to fetch "
+                f"a fresh copy") from e
 
     def download(self) -> None:
         missing: List[Tuple[str, FileNotFoundError]] = []
