@@ -7,6 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from pyg_hopfield.utils.checks import check_float, check_int
+
 __all__ = ['fit_one_vs_rest', 'one_vs_rest_scores']
 
 
@@ -70,6 +72,14 @@ def fit_one_vs_rest(
         >>> (x @ w[:-1] + w[-1] > 0).view(-1).tolist()
         [False, False, True, True]
     """
+    check_float(C, 'C', minimum=0.0, strict=True)
+    check_float(tol, 'tol', minimum=0.0)
+    check_int(max_iter, 'max_iter', minimum=0)
+    check_int(max_cg_iter, 'max_cg_iter')
+    for name, value in (('x', x), ('y', y)):
+        if not bool(torch.isfinite(value).all()):
+            raise ValueError(f"'{name}' contains NaN or infinite values; "
+                             f"clean it before fitting")
     x = torch.cat([x, x.new_ones(x.size(0), 1)], dim=1)
     y = y.to(x.dtype)
     w = x.new_zeros(x.size(1), y.size(1))

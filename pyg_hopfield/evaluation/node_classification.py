@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from pyg_hopfield.utils.checks import check_int
+from pyg_hopfield.utils.checks import check_float, check_int
 
 from ._validation import check_embedding
 from .logistic_regression import one_vs_rest_scores
@@ -246,8 +246,7 @@ def node_classification(
             f'(got {train_ratio})'
         )
     check_int(num_runs, 'num_runs')
-    if not float(C) > 0.0:
-        raise ValueError(f"'C' must be positive (got {C})")
+    check_float(C, 'C', minimum=0.0, strict=True)
 
     if solver not in SOLVERS:
         raise ValueError(
