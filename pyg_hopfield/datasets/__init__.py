@@ -18,6 +18,7 @@ _LAZY = {
     'PlanetoidDataset': 'planetoid',
     'OGBLinkDataset': 'ogb_datasets',
     'OGBNodeDataset': 'ogb_datasets',
+    'MovieLens100K': 'movielens',
     'default_root': '_base',
 }
 
@@ -30,6 +31,7 @@ __all__ = [
     'PlanetoidDataset',
     'OGBLinkDataset',
     'OGBNodeDataset',
+    'MovieLens100K',
     'load',
     'available_datasets',
     'default_root',

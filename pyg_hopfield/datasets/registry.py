@@ -42,6 +42,8 @@ for _name in ['ogbl-ddi', 'ogbl-collab', 'ogbn-arxiv', 'ogbl-ppa']:
         'ogb_datasets',
         'OGBNodeDataset' if _name.startswith('ogbn') else 'OGBLinkDataset',
         True, (_name.replace('-', '_'), ))
+_REGISTRY['MovieLens100K'] = _Entry('movielens', 'MovieLens100K', False,
+                                    ('ml-100k', 'MovieLens-100K'))
 
 _LOOKUP: Dict[str, str] = {}
 for _name, _entry in _REGISTRY.items():
