@@ -7,7 +7,12 @@ import torch_geometric.utils as pyg_utils
 from torch import Tensor
 
 from pyg_hopfield.nn import hebbian_functional as HF
-from pyg_hopfield.utils.checks import check_edge_index
+from pyg_hopfield.utils.checks import (
+    check_edge_index,
+    check_float,
+    check_int,
+    check_seed,
+)
 
 
 def node_ranges(num_nodes: int, world_size: int) -> List[Tuple[int, int]]:
@@ -98,12 +103,14 @@ def hebbian_propagation(
     if not dist.is_available() or not dist.is_initialized():
         raise ValueError("'group': torch.distributed is not initialised; "
                          "call torch.distributed.init_process_group first")
-    if gaussian not in HF.GAUSSIAN_MODES:
-        raise ValueError(f"'gaussian' must be one of {HF.GAUSSIAN_MODES} "
-                         f"(got {gaussian!r})")
-    HF.check_mode('normalize', normalize, HF.NORMALIZE_MODES)
-    HF.check_mode('whiten', whiten, HF.WHITEN_MODES)
-    check_edge_index(edge_index, num_nodes, edge_weight)
+    _check_arguments(group, edge_index, edge_weight, num_nodes=num_nodes,
+                     embedding_dim=embedding_dim,
+                     num_iterations=num_iterations, lr=lr,
+                     variance=variance, variance_decay=variance_decay,
+                     negative_weight=negative_weight,
+                     num_negative_samples=num_negative_samples,
+                     gaussian=gaussian, transition=transition,
+                     normalize=normalize, whiten=whiten, seed=seed)
     rank = dist.get_rank(group)
     world_size = dist.get_world_size(group)
     ranges = node_ranges(num_nodes, world_size)
@@ -141,6 +148,64 @@ def hebbian_propagation(
         x = HF.post_iteration(x, normalize, whiten)  # same on every rank
     out = HF.finish(x, normalize, whiten)
     return out[start:end] if return_local else out
+
+
+def _local_error(edge_index: Tensor, edge_weight: Optional[Tensor],
+                 settings: dict) -> Optional[str]:
+    try:
+        check_int(settings['num_nodes'], 'num_nodes')
+        check_int(settings['embedding_dim'], 'embedding_dim')
+        check_int(settings['num_iterations'], 'num_iterations', minimum=0)
+        check_int(settings['num_negative_samples'], 'num_negative_samples',
+                  minimum=0)
+        check_seed(settings['seed'])
+        for name in ('lr', 'variance', 'variance_decay'):
+            check_float(settings[name], name, minimum=0.0, strict=True)
+        check_float(settings['negative_weight'], 'negative_weight',
+                    minimum=0.0)
+        if settings['gaussian'] not in HF.GAUSSIAN_MODES:
+            raise ValueError(f"'gaussian' must be one of "
+                             f"{HF.GAUSSIAN_MODES} (got "
+                             f"{settings['gaussian']!r})")
+        if settings['transition'] not in HF.TRANSITIONS:
+            raise ValueError(f"'transition' must be one of "
+                             f"{HF.TRANSITIONS} (got "
+                             f"{settings['transition']!r})")
+        HF.check_mode('normalize', settings['normalize'], HF.NORMALIZE_MODES)
+        HF.check_mode('whiten', settings['whiten'], HF.WHITEN_MODES)
+        check_edge_index(edge_index, settings['num_nodes'], edge_weight)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def _check_arguments(
+    group: Optional[dist.ProcessGroup],
+    edge_index: Tensor,
+    edge_weight: Optional[Tensor],
+    **settings,
+) -> None:
+    r"""Validates the arguments on every rank, then exchanges the verdicts
+    and the settings (one :func:`~torch.distributed.all_gather_object`), so
+    that a bad argument on one rank, or settings that differ between ranks,
+    raise the same :class:`ValueError` on every rank instead of leaving the
+    others waiting in a collective."""
+    error = _local_error(edge_index, edge_weight, settings)
+    shared = None if error is not None else {
+        key: repr(value) for key, value in settings.items()
+    }
+    gathered = [None] * dist.get_world_size(group)
+    dist.all_gather_object(gathered, (error, shared), group=group)
+    for rank, (message, _) in enumerate(gathered):
+        if message is not None:
+            raise ValueError(f'{message} (on rank {rank})')
+    for key in settings:
+        values = [ranked[key] for _, ranked in gathered]
+        if len(set(values)) > 1:
+            raise ValueError(f"'{key}' must be the same on every rank, got "
+                             f"{', '.join(values)} on ranks 0-"
+                             f"{len(values) - 1}; pass one value to all "
+                             f"ranks")
 
 
 def _all_gather_rows(local: Tensor, ranges: List[Tuple[int, int]],
