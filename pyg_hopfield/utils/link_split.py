@@ -14,13 +14,14 @@ For the general-purpose PyG splitter use
 implement the papers' exact protocols, which it does not cover (a single
 held-out set, GEM's MAP candidates, fixed pair counts).
 """
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 from torch import Tensor
 from torch_geometric.utils import to_undirected
 
-from pyg_hopfield.utils.checks import check_edge_index, check_seed
+from pyg_hopfield.utils.checks import check_seed
+from pyg_hopfield.utils.graph_input import to_edge_index
 
 
 def unique_undirected_pairs(edge_index: Tensor) -> Tensor:
@@ -101,6 +102,18 @@ def _hold_out(
     return train_edge_index, test
 
 
+def _read_graph(graph, num_nodes: Optional[int]) -> Tuple[Tensor, int]:
+    if isinstance(graph, Tensor):
+        edge_index, _, num_nodes = to_edge_index(graph, num_nodes=num_nodes,
+                                                 allow_empty=False)
+        return edge_index, num_nodes
+    edge_index, _, graph_nodes = to_edge_index(graph, allow_empty=False)
+    if num_nodes is not None and num_nodes != graph_nodes:
+        raise ValueError(f"'num_nodes' is {num_nodes} but the graph has "
+                         f"{graph_nodes} nodes; leave 'num_nodes' out")
+    return edge_index, graph_nodes
+
+
 def _check_ratio(test_ratio: float) -> None:
     if not 0.0 < test_ratio < 1.0:
         raise ValueError(f"'test_ratio' must lie in (0, 1), got "
@@ -109,7 +122,7 @@ def _check_ratio(test_ratio: float) -> None:
 
 def gem_link_split(
     edge_index: Tensor,
-    num_nodes: int,
+    num_nodes: Optional[int] = None,
     test_ratio: float = 0.1,
     seed: int = 0,
 ) -> Tuple[Tensor, Tensor]:
@@ -127,8 +140,11 @@ def gem_link_split(
     permutation, which has the same expectation and a fixed size.
 
     Args:
-        edge_index (torch.Tensor): The graph's edges.
-        num_nodes (int): The number of nodes.
+        edge_index (torch.Tensor or Data or dgl.DGLGraph): The graph's
+            edges, or a graph to read them from (see
+            :func:`~pyg_hopfield.utils.to_edge_index`).
+        num_nodes (int, optional): The number of nodes of an
+            :obj:`edge_index` tensor (inferred if :obj:`None`).
         test_ratio (float, optional): Fraction of undirected edges held out.
             (default: :obj:`0.1`)
         seed (int, optional): The random seed. (default: :obj:`0`)
@@ -138,7 +154,7 @@ def gem_link_split(
         :obj:`edge_index` (both directions) and the held-out pairs
         :obj:`[2, num_test]`.
     """
-    num_nodes = check_edge_index(edge_index, num_nodes)
+    edge_index, num_nodes = _read_graph(edge_index, num_nodes)
     _check_ratio(test_ratio)
     generator = torch.Generator().manual_seed(check_seed(seed))
     num_pairs = unique_undirected_pairs(edge_index).size(1)
@@ -148,7 +164,7 @@ def gem_link_split(
 
 def seal_link_split(
     edge_index: Tensor,
-    num_nodes: int,
+    num_nodes: Optional[int] = None,
     test_ratio: float = 0.1,
     seed: int = 0,
 ) -> Tuple[Tensor, Tensor, Tensor]:
@@ -159,8 +175,11 @@ def seal_link_split(
     the test negatives; AUC is computed over both.
 
     Args:
-        edge_index (torch.Tensor): The graph's edges.
-        num_nodes (int): The number of nodes.
+        edge_index (torch.Tensor or Data or dgl.DGLGraph): The graph's
+            edges, or a graph to read them from (see
+            :func:`~pyg_hopfield.utils.to_edge_index`).
+        num_nodes (int, optional): The number of nodes of an
+            :obj:`edge_index` tensor (inferred if :obj:`None`).
         test_ratio (float, optional): Fraction of undirected edges held out.
             (default: :obj:`0.1`)
         seed (int, optional): The random seed. (default: :obj:`0`)
@@ -170,7 +189,7 @@ def seal_link_split(
         :obj:`edge_index` (both directions), the positive test pairs and the
         negative test pairs, each :obj:`[2, num_test]`.
     """
-    num_nodes = check_edge_index(edge_index, num_nodes)
+    edge_index, num_nodes = _read_graph(edge_index, num_nodes)
     _check_ratio(test_ratio)
     generator = torch.Generator().manual_seed(check_seed(seed))
     num_pairs = unique_undirected_pairs(edge_index).size(1)
@@ -184,7 +203,7 @@ def seal_link_split(
 
 def mhn_link_split(
     edge_index: Tensor,
-    num_nodes: int,
+    num_nodes: Optional[int] = None,
     num_pairs: int = 500,
     seed: int = 0,
 ) -> Tuple[Tensor, Tensor, Tensor]:
@@ -198,8 +217,11 @@ def mhn_link_split(
     is asked to predict measures reconstruction, not prediction.
 
     Args:
-        edge_index (torch.Tensor): The graph's edges.
-        num_nodes (int): The number of nodes.
+        edge_index (torch.Tensor or Data or dgl.DGLGraph): The graph's
+            edges, or a graph to read them from (see
+            :func:`~pyg_hopfield.utils.to_edge_index`).
+        num_nodes (int, optional): The number of nodes of an
+            :obj:`edge_index` tensor (inferred if :obj:`None`).
         num_pairs (int, optional): Positive and negative pairs each.
             (default: :obj:`500`)
         seed (int, optional): The random seed. (default: :obj:`0`)
@@ -209,7 +231,7 @@ def mhn_link_split(
         :obj:`edge_index` (both directions), the positive test pairs and the
         negative test pairs, each :obj:`[2, num_pairs]`.
     """
-    num_nodes = check_edge_index(edge_index, num_nodes)
+    edge_index, num_nodes = _read_graph(edge_index, num_nodes)
     if isinstance(num_pairs, bool) or not isinstance(num_pairs, int) or \
             num_pairs <= 0:
         raise ValueError(f"'num_pairs' must be a positive int, got "
