@@ -75,3 +75,21 @@ def test_real_dgl_graph():
     edge_index, weight, n = to_edge_index(g, weight_key='w')
     assert torch.equal(edge_index, EDGE_INDEX) and n == 4
     assert torch.equal(weight, WEIGHT)
+
+
+@pytest.mark.parametrize('split', ['gem', 'seal', 'mhn'])
+def test_link_splits_accept_data_and_dgl_graphs(split):
+    from pyg_hopfield import utils
+    src = torch.arange(12)
+    edge_index = torch.stack([src, (src + 1) % 12])
+    edge_index = torch.cat([edge_index, edge_index.flip(0)], dim=1)
+    fn = getattr(utils, f'{split}_link_split')
+    kwargs = {'num_pairs': 3} if split == 'mhn' else {}
+    expected = fn(edge_index, 12, seed=1, **kwargs)
+    g = FakeDGLGraph(edge_index[0], edge_index[1], 12)
+    for graph in (Data(edge_index=edge_index, num_nodes=12), g):
+        out = fn(graph, seed=1, **kwargs)
+        assert all(torch.equal(a, b) for a, b in zip(out, expected))
+    with pytest.raises(ValueError, match="'num_nodes' is 13 but the graph "
+                       "has 12 nodes"):
+        fn(g, 13, seed=1, **kwargs)
