@@ -165,11 +165,16 @@ def embed_mhn(
     fit_context, validation = context, {}
     if epochs > 0 and patience > 0:  # early stopping on held-out edges
         from pyg_hopfield.utils import seal_link_split
-        train, pos, neg = seal_link_split(edge_index, num_nodes, 0.1,
-                                          seed + 1000)
-        fit_context = KHopContext(k=args.k).context(train, num_nodes)
-        validation = dict(val_pos_edge_index=pos, val_neg_edge_index=neg,
-                          patience=patience)
+        try:
+            train, pos, neg = seal_link_split(edge_index, num_nodes, 0.1,
+                                              seed + 1000)
+        except ValueError as error:  # too few edges or non-edges
+            print(f'mhn: no validation split ({error}); training all '
+                  f'{epochs} epochs', file=sys.stderr)
+        else:
+            fit_context = KHopContext(k=args.k).context(train, num_nodes)
+            validation = dict(val_pos_edge_index=pos,
+                              val_neg_edge_index=neg, patience=patience)
     batch_size = args.batch_size or 1024
     announce_mhn(num_nodes, num_memories, args.steps, batch_size, epochs,
                  patience)

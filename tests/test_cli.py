@@ -308,3 +308,13 @@ def test_cli_announces_long_node_classification(capsys):
     args.solver = 'liblinear'
     announce_node_classification(torch.zeros(3890, 2000), y[:3890], args)
     assert 'liblinear solver' in capsys.readouterr().err
+
+
+def test_cli_mhn_graph_too_small_for_validation(tmp_path, capsys):
+    edges = tmp_path / 'graph.txt'
+    edges.write_text('0 1\n')  # one edge: nothing to hold out
+    out = tmp_path / 'emb.pt'
+    assert main(['embed', '--method', 'mhn', '--edges', str(edges), '--dim',
+                 '4', '--epochs', '2', '--out', str(out)]) == 0
+    assert 'no validation split' in capsys.readouterr().err
+    assert torch.load(out).shape == (2, 4)
