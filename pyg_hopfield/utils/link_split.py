@@ -92,9 +92,10 @@ def _hold_out(
 ) -> Tuple[Tensor, Tensor]:
     pairs = unique_undirected_pairs(edge_index)
     if not 0 < num_test < pairs.size(1):
-        raise ValueError(f"Cannot hold out {num_test} of the graph's "
-                         f"{pairs.size(1)} undirected edges; choose a test "
-                         f"size between 1 and {pairs.size(1) - 1}")
+        raise ValueError(f"Cannot hold out {num_test} of the "
+                         f"{pairs.size(1)} undirected edges of 'edge_index'; "
+                         f"choose a test size between 1 and "
+                         f"{pairs.size(1) - 1}")
     perm = torch.randperm(pairs.size(1), generator=generator)
     test = pairs[:, perm[:num_test]]
     train = pairs[:, perm[num_test:]]
