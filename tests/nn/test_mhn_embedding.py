@@ -376,3 +376,18 @@ def test_validation_auc_of_planted_graph():
     assert 0 < best < 30 and len(history) == best + 4
     assert scores[best] > scores[0] + 0.05 and scores[-1] < scores[best]
     assert model.validation_auc(context, pos, neg) == scores[best]
+
+
+def test_fit_uses_the_fused_adam_kernel(monkeypatch):
+    seen = []
+    adam = torch.optim.Adam
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get('fused'))
+        return adam(*args, **kwargs)
+
+    monkeypatch.setattr(torch.optim, 'Adam', spy)
+    edge_index, _ = planted_graph(block_size=10)
+    model = MHNEmbedding(40, 8)
+    model.fit(csr(edge_index, 40), max_epochs=1, batch_size=16)
+    assert seen == [True]
