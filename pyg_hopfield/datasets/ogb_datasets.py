@@ -21,6 +21,7 @@ from pyg_hopfield.datasets._base import (
     mirror_dir,
     resolve_root,
 )
+from pyg_hopfield.utils.atomic import atomic_write, save_atomic
 
 LINK_NAMES = ['ogbl-ddi', 'ogbl-collab', 'ogbl-ppa']
 NODE_NAMES = ['ogbn-arxiv']
@@ -133,13 +134,14 @@ def _infer_ddi_train_split(folder: str) -> None:
     import pandas as pd
     edge = pd.read_csv(edge_path, compression='gzip', header=None)
     edge = edge.to_numpy().astype(np.int64)
-    os.makedirs(split_dir, exist_ok=True)
-    torch.save({'edge': edge}, train_path)
-    with open(osp.join(split_dir, INFERRED_MARKER), 'w') as f:
+    # The marker first, then train.pt, each atomically: an interrupted run
+    # never leaves a reconstructed train.pt that passes for OGB's own.
+    with atomic_write(osp.join(split_dir, INFERRED_MARKER)) as f:
         f.write('train.pt was reconstructed by pyg_hopfield from '
                 'raw/edge.csv.gz (same edges in the same order); OGB\'s '
                 'original train.pt was missing. The edge set is inferred, '
                 'not verified.\n')
+    save_atomic({'edge': edge}, train_path)
 
 
 def _prepare(root: Optional[str], name: str, force_reload: bool) -> str:
