@@ -3,7 +3,6 @@ same error on every rank (issue #16)."""
 import os
 import socket
 
-import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
