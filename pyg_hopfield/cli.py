@@ -49,6 +49,20 @@ edge files (--edges), by suffix:
   node): pass --one-based."""
 
 
+#: The ``--histories`` format, shown by ``evaluate --help`` (read by
+#: :func:`pyg_hopfield.utils.read_histories`).
+HISTORY_FORMAT = """\
+history files (--histories, --task hit-rate with --edges): one test user a
+  line, the 0-based item (node) ids of the graph they interacted with,
+  whitespace-separated, '#' comments; e.g.
+    0 5 17
+    3 5
+  ids must be nodes of the graph: pass --num-nodes if the largest item id
+  has no edge. '--dataset MovieLens100K' needs no file: its users are split
+  (--splits, --test-ratio) and the item graph is built from the training
+  users' co-ratings."""
+
+
 def _add_graph_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EDGE_FORMATS
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
@@ -160,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
                               'paper protocol')
     _add_graph_arguments(evaluate)
     _add_method_arguments(evaluate)
+    evaluate.epilog = EDGE_FORMATS + '\n\n' + HISTORY_FORMAT
     evaluate.add_argument('--task', choices=TASKS, required=True)
     evaluate.add_argument('--test-ratio', type=float, default=0.1,
                           help='Held-out edge fraction (seal and gem splits)')
@@ -167,11 +182,27 @@ def build_parser() -> argparse.ArgumentParser:
                           default='seal', help='link-auc protocol: SEAL '
                           '(test-ratio of edges + as many non-edges) or MHN '
                           '(500 + 500 pairs)')
-    evaluate.add_argument('--histories', default=None, help='hit-rate: '
-                          'test users, one a line, the item (node) ids they '
-                          'interacted with')
+    evaluate.add_argument('--histories', default=None, help='hit-rate '
+                          'with --edges: test users, one a line, the item '
+                          '(node) ids they interacted with; see below')
     evaluate.add_argument('--hits-k', type=int, default=10,
                           help='hit-rate: recommendations per seed item')
+    evaluate.add_argument('--splits', type=int, default=10,
+                          help='hit-rate with an interaction data set '
+                          '(MovieLens100K): held-out-user splits; '
+                          '--test-ratio is the test-user fraction')
+    evaluate.add_argument('--weighting', default='count',
+                          choices=('count', 'cosine', 'jaccard', 'pmi'),
+                          help='hit-rate with an interaction data set: '
+                          'weights of the item co-interaction graph')
+    evaluate.add_argument('--popularity-exponent', type=float, default=0.0,
+                          help='hit-rate with an interaction data set: '
+                          'candidate scores times popularity^beta (>0 '
+                          'favours popular items, <0 debiases)')
+    evaluate.add_argument('--propagate-candidates', action='store_true',
+                          help='hit-rate with an interaction data set: '
+                          'score seeds against candidates propagated one '
+                          'step over the item graph')
     evaluate.add_argument('--select', action='store_true',
                           help='link-auc with hebbian: choose iterations, '
                           'transitions and normalisation on a validation '
@@ -457,6 +488,63 @@ def announce_node_classification(
               file=sys.stderr)
 
 
+def _hit_rate_protocol(data: 'Data', args: argparse.Namespace) -> dict:
+    r"""The paper's recommender protocol on an interaction data set: per
+    held-out-user split, the co-interaction item graph of the training
+    users is embedded with ``--method`` and scored on the test users
+    (:func:`pyg_hopfield.evaluation.item_recommender_hit_rate`)."""
+    import torch
+    from torch_geometric.data import Data
+
+    from pyg_hopfield import evaluation
+    from pyg_hopfield.utils import co_interaction_graph
+    num_items = data.num_items
+    if not 1 <= args.hits_k < num_items:
+        raise ValueError(f"'--hits-k' must lie in [1, {num_items - 1}] "
+                         f"('{args.dataset}' has {num_items} items), got "
+                         f"{args.hits_k}")
+    if args.splits < 1 or not 0.0 < args.test_ratio < 1.0:
+        raise ValueError(f"'--splits' must be >= 1 and '--test-ratio' lie "
+                         f"in (0, 1), got {args.splits} and "
+                         f"{args.test_ratio}")
+    print(f'hit-rate: {args.splits} held-out-user splits of '
+          f'{args.dataset} ({data.interaction_index.size(1):,} '
+          f'interactions, {num_items:,} items), one {args.method} '
+          f'embedding each', file=sys.stderr)
+
+    def fit(train: 'torch.Tensor', num_items: int):
+        edge_index, edge_weight = co_interaction_graph(train, num_items,
+                                                       args.weighting)
+        graph = Data(edge_index=edge_index, edge_weight=edge_weight,
+                     num_nodes=num_items)
+        embedding = embed(graph, args)
+        pairs = torch.unique(train[0] * num_items + train[1])
+        count = torch.bincount(pairs % num_items, minlength=num_items)
+        propagate = args.propagate_candidates
+        return evaluation.item_scoring(
+            embedding, count, args.popularity_exponent,
+            edge_index=edge_index if propagate else None,
+            edge_weight=edge_weight if propagate else None)
+
+    out = evaluation.item_recommender_hit_rate(
+        fit, data.interaction_index, num_items, k=args.hits_k,
+        num_splits=args.splits, test_ratio=args.test_ratio, seed=args.seed,
+        progress=True)
+    k = args.hits_k
+    return {
+        'weighting': args.weighting,
+        'popularity_exponent': args.popularity_exponent,
+        'propagate_candidates': args.propagate_candidates,
+        'splits': args.splits,
+        f'hit_rate@{k}': out['paper_mean'],
+        f'hit_rate@{k}_std': out['paper_std'],
+        f'loo_hit_rate@{k}': out['leave-one-out_mean'],
+        f'loo_hit_rate@{k}_std': out['leave-one-out_std'],
+        'num_users': out['num_test_users'][0],
+        'fit_seconds': out['seconds_mean'],
+    }
+
+
 def _evaluate(args: argparse.Namespace) -> dict:
     from pyg_hopfield import evaluation
     from pyg_hopfield.utils import (gem_link_split, mhn_link_split,
@@ -481,12 +569,26 @@ def _evaluate(args: argparse.Namespace) -> dict:
         metrics['solver'] = args.solver
         metrics.update({k: v for k, v in result.items()
                         if not k.endswith('_runs')})
+    elif args.task == 'hit-rate' and 'interaction_index' in data:
+        if args.histories is not None:
+            raise ValueError(f"'--histories' does not apply to "
+                             f"'{args.dataset}': its test users are held "
+                             f"out of its own interactions (--splits, "
+                             f"--test-ratio); drop '--histories'")
+        metrics.update(_hit_rate_protocol(data, args))
     elif args.task == 'hit-rate':
         from pyg_hopfield.utils import read_histories
         if args.histories is None:
             raise ValueError("'--task hit-rate' needs '--histories FILE' "
-                             "(one test user a line, item ids)")
+                             "(one test user a line, 0-based item ids; "
+                             "see 'pyg-hopfield evaluate --help'), or an "
+                             "interaction data set: '--dataset "
+                             "MovieLens100K'")
         histories = read_histories(args.histories, data.num_nodes)
+        if not 1 <= args.hits_k < data.num_nodes:
+            raise ValueError(f"'--hits-k' must lie in [1, "
+                             f"{data.num_nodes - 1}] (the graph has "
+                             f"{data.num_nodes} items), got {args.hits_k}")
         embedding = embed(data, args)
         metrics[f'hit_rate@{args.hits_k}'] = evaluation.hit_rate_at_k(
             embedding, histories, k=args.hits_k, seed=args.seed)
@@ -660,11 +762,11 @@ def _plot_roc(fpr, tpr, auc: float, args: argparse.Namespace) -> None:
 INT_FLAGS = {
     'dim': 1, 'memories': 1, 'batch_size': 1, 'epochs': 0, 'steps': 0,
     'k': 1, 'num_nodes': 1, 'seed': 0, 'runs': 1, 'hits_k': 1, 'dims': 1,
-    'probes': 1, 'neurons': 2,
+    'probes': 1, 'neurons': 2, 'splits': 1,
 }
 #: Float flags that must be finite (their ranges are checked where used).
 FLOAT_FLAGS = ('lr', 'variance', 'variance_decay', 'negative_weight',
-               'init_std', 'test_ratio', 'alphas')
+               'init_std', 'test_ratio', 'alphas', 'popularity_exponent')
 
 
 def check_arguments(args: argparse.Namespace) -> None:

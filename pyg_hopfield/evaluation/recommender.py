@@ -9,7 +9,7 @@ import torch
 from torch import Tensor
 
 from pyg_hopfield.evaluation.hit_rate import PROTOCOLS, hit_rate_at_k
-from pyg_hopfield.utils.checks import check_int, check_seed
+from pyg_hopfield.utils.checks import check_edge_index, check_int, check_seed
 from pyg_hopfield.utils.co_interaction import check_interaction_index
 from pyg_hopfield.utils.user_split import held_out_user_split, user_histories
 
@@ -23,20 +23,29 @@ def item_scoring(
     item_count: Optional[Tensor] = None,
     popularity_exponent: float = 0.0,
     cosine: bool = False,
+    edge_index: Optional[Tensor] = None,
+    edge_weight: Optional[Tensor] = None,
 ) -> Tuple[Tensor, Tensor]:
     r"""The (seed, candidate) embeddings of an item-to-item recommender
     that scores candidate :math:`j` for seed :math:`s` by
 
     .. math::
         \mathrm{score}(s, j) = \tilde{\mathbf{h}}_s^{\top}
-        \tilde{\mathbf{h}}_j \, (\max(n_j, 1))^{\beta},
+        \mathbf{g}_j \, (\max(n_j, 1))^{\beta}, \qquad
+        \mathbf{g}_j = \tilde{\mathbf{h}}_j \;\text{or}\;
+        \mathbf{g}_j = \sum_i \frac{w_{ij}}{\sqrt{d_i d_j}}
+        \tilde{\mathbf{h}}_i,
 
     where :math:`\tilde{\mathbf{h}} = \mathbf{h} / \lVert \mathbf{h}
     \rVert` if :obj:`cosine` else :math:`\mathbf{h}`, :math:`n_j` is the
-    number of training users of item :math:`j` and :math:`\beta` the
-    :obj:`popularity_exponent`: :math:`\beta > 0` favours popular items,
+    number of training users of item :math:`j`, :math:`\beta` the
+    :obj:`popularity_exponent` (:math:`\beta > 0` favours popular items,
     :math:`\beta < 0` debiases towards rare ones, :math:`\beta = 0` is the
-    paper's plain inner product.
+    paper's plain inner product) and, if the item graph
+    (:obj:`edge_index`, weights :math:`w_{ij}`, weighted degrees
+    :math:`d_i`) is given, the candidates are propagated one symmetric
+    step over it: the seed meets what its neighbours' embeddings send to
+    :math:`j`.
 
     Args:
         embedding (torch.Tensor): The item embeddings :obj:`[n, d]`.
@@ -45,8 +54,13 @@ def item_scoring(
             (default: :obj:`None`)
         popularity_exponent (float, optional): :math:`\beta`.
             (default: :obj:`0.0`)
-        cosine (bool, optional): Score by cosine instead of inner
-            product. (default: :obj:`False`)
+        cosine (bool, optional): L2-normalise the embeddings first.
+            (default: :obj:`False`)
+        edge_index (torch.Tensor, optional): The item graph that propagates
+            the candidates; :obj:`None` keeps them.
+            (default: :obj:`None`)
+        edge_weight (torch.Tensor, optional): Its weights.
+            (default: :obj:`None`)
 
     Examples:
         >>> import torch
@@ -57,15 +71,31 @@ def item_scoring(
     """
     if cosine:
         embedding = torch.nn.functional.normalize(embedding, dim=-1)
-    if popularity_exponent == 0:
-        return embedding, embedding
-    if item_count is None or item_count.numel() != embedding.size(0):
-        raise ValueError(f"'item_count' must hold one count per embedding "
-                         f"row ({embedding.size(0)}) when "
-                         f"popularity_exponent={popularity_exponent}")
-    scale = item_count.to(embedding.dtype).clamp(min=1).pow(
-        float(popularity_exponent))
-    return embedding, embedding * scale.view(-1, 1)
+    num_items = embedding.size(0)
+    candidate = embedding
+    if edge_index is not None:
+        from torch_geometric.utils import scatter, to_torch_csr_tensor
+        check_edge_index(edge_index, num_items, edge_weight)
+        if edge_weight is None:
+            edge_weight = torch.ones(edge_index.size(1))
+        weight = edge_weight.to(embedding.dtype)
+        row, col = edge_index
+        deg = scatter(weight, row, dim=0, dim_size=num_items, reduce='sum')
+        inv_sqrt = deg.pow(-0.5).masked_fill(deg == 0, 0.0)
+        weight = inv_sqrt[row] * weight * inv_sqrt[col]
+        adj_t = to_torch_csr_tensor(edge_index.flip(0), weight,
+                                    size=(num_items, num_items))
+        candidate = adj_t @ embedding
+    if popularity_exponent != 0:
+        if item_count is None or item_count.numel() != num_items:
+            raise ValueError(
+                f"'item_count' must hold one count per embedding row "
+                f"({num_items}) when popularity_exponent="
+                f"{popularity_exponent}")
+        scale = item_count.to(embedding.dtype).clamp(min=1).pow(
+            float(popularity_exponent))
+        candidate = candidate * scale.view(-1, 1)
+    return embedding, candidate
 
 
 def item_recommender_hit_rate(

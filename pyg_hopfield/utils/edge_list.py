@@ -37,7 +37,10 @@ def read_histories(path: str, num_items: int) -> List[torch.Tensor]:
             if bad:
                 raise ValueError(f"{where}: item {bad[0]} is not a node of "
                                  f"the graph (ids must lie in [0, "
-                                 f"{num_items}))")
+                                 f"{num_items})); if the edge list leaves "
+                                 f"the last items without edges, pass "
+                                 f"'--num-nodes {max(bad) + 1}' (or the "
+                                 f"number of items) with '--edges'")
             histories.append(torch.tensor(items, dtype=torch.long))
     if not histories:
         raise ValueError(f"'{path}' contains no user history")
