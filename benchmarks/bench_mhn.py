@@ -12,6 +12,12 @@ Parts (each merges its numbers into ``benchmarks/results/mhn.json``):
 * ``node2vec``: PyG's own ``torch_geometric.nn.Node2Vec`` on the same graph
   and machine (random walks by ``benchmarks/random_walk_op.py``), time to
   its best micro-F1 within a stated budget.
+* ``default_cli``: wall time of the default ``pyg-hopfield embed --method
+  mhn --dataset BlogCatalog`` (K = 2000, early stopping; loading, training,
+  validation and writing included) against a spectral embedding of the same
+  graph (top-128 eigenvectors of :math:`D^{-1/2}AD^{-1/2}`, scipy
+  ``eigsh``), ratio in one run, with both embeddings' micro-/macro-F1
+  (``--final_runs`` splits, L2-normalised, torch solver).
 
     python benchmarks/bench_mhn.py --part dynamics
 """
@@ -30,9 +36,9 @@ RESULTS = osp.join(osp.dirname(osp.abspath(__file__)), 'results', 'mhn.json')
 PAPER_MICRO_F1 = 40.26
 
 
-def get_data(root):
+def get_data(root, name='BlogCatalog'):
     from pyg_hopfield.datasets import load
-    return load('BlogCatalog', root)[0]
+    return load(name, root)[0]
 
 
 def _solver(args) -> dict:
@@ -43,7 +49,7 @@ def _solver(args) -> dict:
 
 
 def _dynamics_worker(queue, dynamics, root, memories, batch_size, num_batches,
-                     threads, device='cpu'):
+                     threads, device='cpu', negatives=None):
     torch.set_num_threads(threads)
     from pyg_hopfield.nn import MHNEmbedding
     from pyg_hopfield.transforms import KHopContext
@@ -52,9 +58,12 @@ def _dynamics_worker(queue, dynamics, root, memories, batch_size, num_batches,
     context = KHopContext(k=1).context(data.edge_index, data.num_nodes)
     context = context.to(device)
     torch.manual_seed(0)
-    model = MHNEmbedding(data.num_nodes, memories,
-                         dynamics=dynamics).to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    model = MHNEmbedding(data.num_nodes, memories, dynamics=dynamics,
+                         num_negative_samples=negatives).to(device)
+    # As MHNEmbedding.fit does:
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01,
+                                 fused=torch.device(device).type in ('cpu',
+                                                                     'cuda'))
     loader = model.loader(context, batch_size=batch_size, shuffle=True)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     times = []
@@ -88,23 +97,31 @@ def _dynamics_worker(queue, dynamics, root, memories, batch_size, num_batches,
 def part_dynamics(args):
     ctx = mp.get_context('spawn')
     out = {}
-    for dynamics, num_batches in [('memory', args.batches),
-                                  ('literal', args.literal_batches)]:
+    variants = [('memory', 'memory', args.batches, None),
+                ('literal', 'literal', args.literal_batches, None)]
+    if args.negatives:  # sampled softmax, same run
+        variants.append(('memory_sampled', 'memory', args.batches,
+                         args.negatives))
+    for name, dynamics, num_batches, negatives in variants:
         queue = ctx.Queue()
         proc = ctx.Process(target=_dynamics_worker, args=(
             queue, dynamics, args.root, args.memories, args.batch_size,
-            num_batches, args.threads, args.device))
+            num_batches, args.threads, args.device, negatives))
         proc.start()
-        out[dynamics] = queue.get()
+        out[name] = queue.get()
         proc.join()
-        print(dynamics, out[dynamics], flush=True)
+        print(name, out[name], flush=True)
     out['speedup'] = (out['literal']['seconds_per_epoch'] /
                       out['memory']['seconds_per_epoch'])
+    if args.negatives:
+        out['sampled_speedup'] = (out['memory']['seconds_per_epoch'] /
+                                  out['memory_sampled']['seconds_per_epoch'])
     peak = 'peak_rss_mb' if args.device == 'cpu' else 'peak_cuda_mb'
     out['memory_ratio'] = out['literal'][peak] / out['memory'][peak]
     out['config'] = dict(dataset='BlogCatalog', K=args.memories,
                          device=args.device,
                          batch_size=args.batch_size, steps=7,
+                         negatives=args.negatives, optimizer='fused Adam',
                          threads=torch.get_num_threads()
                          if args.threads is None else args.threads,
                          note='seconds_per_epoch = mean step time x '
@@ -231,10 +248,76 @@ def part_node2vec(args):
                 final_runs=args.final_runs)
 
 
+def spectral_embedding(edge_index, num_nodes, dim=128):
+    # Top-`dim` eigenvectors of D^-1/2 A D^-1/2 (scipy eigsh, Lanczos).
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import eigsh
+    row, col = edge_index.numpy()
+    adj = sp.csr_matrix((np.ones(row.size), (row, col)),
+                        shape=(num_nodes, num_nodes))
+    deg = np.asarray(adj.sum(1)).ravel()
+    inv = sp.diags(np.where(deg > 0, deg, 1.0)**-0.5)
+    _, vectors = eigsh(inv @ adj @ inv, k=dim, which='LA')
+    return torch.from_numpy(vectors).float()
+
+
+def part_default_cli(args):
+    import tempfile
+
+    from pyg_hopfield.cli import main as cli
+    from pyg_hopfield.evaluation import node_classification
+    torch.set_num_threads(args.threads)
+    data = get_data(args.root, args.dataset)
+    start = time.perf_counter()
+    spectral = spectral_embedding(data.edge_index, data.num_nodes)
+    spectral_seconds = time.perf_counter() - start
+    print(f'spectral: {spectral_seconds:.1f} s', flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = osp.join(tmp, 'emb.pt')
+        argv = ['embed', '--method', 'mhn', '--dataset', args.dataset,
+                '--root', args.root, '--out', out] + args.cli_args
+        from pyg_hopfield.nn import MHNEmbedding
+        fit, histories = MHNEmbedding.fit, []
+
+        def recording_fit(self, *args, **kwargs):
+            histories.append(fit(self, *args, **kwargs))
+            return histories[-1]
+
+        MHNEmbedding.fit = recording_fit
+        start = time.perf_counter()
+        assert cli(argv) == 0
+        mhn_seconds = time.perf_counter() - start
+        MHNEmbedding.fit = fit
+        mhn = torch.load(out)
+    print(f'mhn default CLI: {mhn_seconds:.1f} s', flush=True)
+    result = dict(config=dict(dataset=args.dataset, argv=argv[:-2],
+                              threads=args.threads, spectral_dim=128,
+                              solver='torch', l2_normalised=True),
+                  spectral_seconds=spectral_seconds,
+                  mhn_cli_seconds=mhn_seconds,
+                  ratio=mhn_seconds / spectral_seconds, target_ratio=30,
+                  history=[row._asdict() for row in histories[0]])
+    if histories[0]:
+        best = max(histories[0], key=lambda row: row.score or 0.0)
+        result['best_epoch'], result['best_val_auc'] = best.epoch, best.score
+        result['seconds_to_best'] = best.seconds
+    if args.final_runs > 0:
+        for name, z in [('spectral', spectral), ('mhn', mhn)]:
+            res = node_classification(z, data.y, num_runs=args.final_runs,
+                                      normalize=True, solver='torch')
+            result[f'{name}_micro_f1'] = res['micro_f1']
+            result[f'{name}_macro_f1'] = res['macro_f1']
+            print(name, res['micro_f1'], res['macro_f1'], flush=True)
+    result['final_runs'] = args.final_runs
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--part', required=True,
-                        choices=['dynamics', 'time_to_f1', 'node2vec'])
+                        choices=['dynamics', 'time_to_f1', 'node2vec',
+                                 'default_cli'])
     parser.add_argument('--root', default=osp.join('data', 'mhn'))
     parser.add_argument('--memories', type=int, default=2000)
     parser.add_argument('--batch_size', type=int, default=1024)
@@ -260,10 +343,15 @@ def main():
     parser.add_argument('--node2vec_epochs', type=int, default=5)
     parser.add_argument('--node2vec_budget', type=float, default=480.0,
                         help='seconds of Node2Vec training in all')
+    parser.add_argument('--dataset', default='BlogCatalog',
+                        help='default_cli: the graph')
+    parser.add_argument('--cli_args', nargs=argparse.REMAINDER, default=[],
+                        help='default_cli: extra embed flags (last)')
     args = parser.parse_args()
 
     out = dict(dynamics=part_dynamics, time_to_f1=part_time_to_f1,
-               node2vec=part_node2vec)[args.part](args)
+               node2vec=part_node2vec,
+               default_cli=part_default_cli)[args.part](args)
     results = {}
     if osp.exists(args.out):
         with open(args.out) as f:
@@ -281,7 +369,8 @@ def main():
         if not isinstance(value, (list, dict)):
             print(f'{args.part:<12} {key:<40} {value}')
     if args.part == 'dynamics':
-        for dyn in ['memory', 'literal']:
+        for dyn in [key for key in ('memory', 'literal', 'memory_sampled')
+                    if key in out]:
             print(f"{'dynamics':<12} {dyn + ' s/epoch':<40} "
                   f"{out[dyn]['seconds_per_epoch']:.1f}")
             print(f"{'dynamics':<12} {dyn + ' peak RSS (MB)':<40} "
