@@ -270,6 +270,17 @@ def read_edges(
         ValueError: Naming the file (and, for text, the line) of the first
             bad entry: negative ids, weights that are negative or not
             finite, a wrong shape or dtype.
+
+    Examples:
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> path = os.path.join(tempfile.mkdtemp(), 'edges.npy')
+        >>> pairs = np.array([[0, 1], [1, 2], [2, 0]], dtype=np.int32)
+        >>> np.save(path, pairs)  # [E, 2]; [2, E] is read the same
+        >>> edge_index, edge_weight, num_nodes = read_edges(path)
+        >>> edge_index
+        tensor([[0, 1, 2],
+                [1, 2, 0]])
     """
     _check_file(path)
     num_nodes = None

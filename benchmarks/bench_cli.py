@@ -1,0 +1,209 @@
+"""The CLI's own cost (issue 11, section 4): start-up and edge reading
+against the embedding it wraps, in the same run.
+
+(a) ``pyg-hopfield --help`` against ``python -c "import torch"``;
+(b) ``pyg-hopfield embed --method hebbian --edges items.txt --num-nodes 1682
+    --dim 100 --out emb.pt`` against the embedding alone, in-process, on the
+    MovieLens-100K item graph (1,682 items, an edge between two items rated
+    by one user, weight = the number of such users, each pair listed once:
+    983,206 weighted edges), read from a text file and from ``.npy`` files.
+
+The graph is built from ``movielens/ml-100k/u1.base`` + ``u1.test`` (the
+100,000 ratings of ``u.data``) in ``$PYG_HOPFIELD_DATA`` and written to a
+temporary folder. Every wall time is one fresh process (median of
+``--repeats``, the measurements interleaved so that load on a shared machine
+spreads over all of them); "embedding alone" is the first call of the CLI's
+own :func:`pyg_hopfield.cli.embed` in a process that has already imported
+the library and read the graph, i.e. what the CLI spends embedding.
+
+    PYG_HOPFIELD_DATA=../shared/datasets python benchmarks/bench_cli.py
+
+Writes benchmarks/results/cli.json. Not a timed test: the figures are only
+comparable within one run on one machine.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+HERE = osp.dirname(osp.abspath(__file__))
+
+# Runs in a fresh process: the seconds of each stage of `embed`, in order.
+IN_PROCESS = r'''
+import json, sys, time
+start = time.perf_counter()
+import torch
+torch_s = time.perf_counter() - start
+import torch_geometric
+from pyg_hopfield.cli import build_parser, embed, load_graph
+import pyg_hopfield.cli_methods, pyg_hopfield.nn
+import_s = time.perf_counter() - start
+argv = json.loads(sys.argv[1])
+args = build_parser().parse_args(argv)
+t = time.perf_counter()
+data = load_graph(args)
+read_s = time.perf_counter() - t
+args.progress = False
+t = time.perf_counter()
+embedding = embed(data, args)
+embed_s = time.perf_counter() - t
+t = time.perf_counter()
+embed(data, args)
+warm_s = time.perf_counter() - t
+print(json.dumps(dict(import_torch=torch_s, import_all=import_s,
+                      read=read_s, embed=embed_s, embed_warm=warm_s,
+                      num_edges=data.edge_index.size(1))))
+'''
+
+
+def item_graph(data_dir: str, folder: str) -> dict:
+    r"""Writes the MovieLens-100K item co-rating graph into :obj:`folder`
+    as text and as ``.npy`` files; returns their paths and sizes."""
+    ratings = np.concatenate([
+        np.loadtxt(osp.join(data_dir, 'movielens', 'ml-100k', name),
+                   dtype=np.int64, usecols=(0, 1))
+        for name in ('u1.base', 'u1.test')
+    ])
+    users, items = ratings[:, 0] - 1, ratings[:, 1] - 1
+    num_items = int(items.max()) + 1
+    rated = torch.zeros(int(users.max()) + 1, num_items)
+    rated[users, items] = 1.0
+    shared = (rated.t() @ rated).triu(diagonal=1)  # users rating both
+    row, col = shared.nonzero(as_tuple=True)
+    weight = shared[row, col]
+    text = osp.join(folder, 'items.txt')
+    np.savetxt(text, torch.stack([row, col, weight.long()], 1).numpy(),
+               fmt='%d')
+    pairs = osp.join(folder, 'items.npy')
+    np.save(pairs, torch.stack([row, col], 1).int().numpy())
+    weights = osp.join(folder, 'weights.npy')
+    np.save(weights, weight.numpy())
+    return dict(text=text, npy=pairs, weights=weights, num_nodes=num_items,
+                num_edges=row.numel(), ratings=len(ratings))
+
+
+def wall(argv: list) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--data', default=os.environ.get(
+        'PYG_HOPFIELD_DATA', osp.join(HERE, '..', '..', 'shared',
+                                      'datasets')))
+    parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--dim', type=int, default=100)
+    parser.add_argument('--json', default=osp.join(HERE, 'results',
+                                                   'cli.json'))
+    args = parser.parse_args()
+
+    python = sys.executable
+    console = shutil.which('pyg-hopfield') or None
+    cli = [console] if console else [python, '-m', 'pyg_hopfield.cli']
+    walls = {}
+    stages = {'text': [], 'npy': []}
+    with tempfile.TemporaryDirectory() as folder:
+        graph = item_graph(args.data, folder)
+        out = osp.join(folder, 'emb.pt')
+        common = ['--num-nodes', str(graph['num_nodes']), '--dim',
+                  str(args.dim), '--out', out]
+        inputs = {
+            'text': ['--edges', graph['text']],
+            'npy': ['--edges', graph['npy'], '--weights', graph['weights']],
+        }
+        commands = {
+            'python -c "import torch"': [python, '-c', 'import torch'],
+            'python -c "import torch_geometric"':
+            [python, '-c', 'import torch_geometric'],
+            'pyg-hopfield --help': cli + ['--help'],
+            'pyg-hopfield datasets': cli + ['datasets'],
+        }
+        for name, source in inputs.items():
+            commands[f'pyg-hopfield embed ({name})'] = (
+                cli + ['embed', '--method', 'hebbian'] + source + common)
+        for repeat in range(args.repeats):
+            for name, argv in commands.items():
+                walls.setdefault(name, []).append(wall(argv))
+            for name, source in inputs.items():
+                argv = ['embed', '--method', 'hebbian'] + source + common
+                run = subprocess.run(
+                    [python, '-c', IN_PROCESS, json.dumps(argv)], check=True,
+                    capture_output=True, text=True)
+                stages[name].append(json.loads(run.stdout.splitlines()[-1]))
+            print(f'repeat {repeat + 1}/{args.repeats} done '
+                  f'(load {os.getloadavg()[0]:.1f})', flush=True)
+
+    median = {name: statistics.median(ts) for name, ts in walls.items()}
+    stage = {
+        name: {key: statistics.median(run[key] for run in runs)
+               for key in runs[0]}
+        for name, runs in stages.items()
+    }
+    help_ratio = median['pyg-hopfield --help'] / \
+        median['python -c "import torch"']
+    embed_ratio = {
+        name: median[f'pyg-hopfield embed ({name})'] / stage[name]['embed']
+        for name in inputs
+    }
+    # What no CLI over HebbianPropagation can go below: starting Python with
+    # torch_geometric (imported by the method's module) plus the embedding.
+    floor = median['python -c "import torch_geometric"']
+    floor_ratio = {
+        name: median[f'pyg-hopfield embed ({name})'] /
+        (floor + stage[name]['embed'])
+        for name in inputs
+    }
+    print(f"\nItem graph: {graph['num_nodes']:,} nodes, "
+          f"{graph['num_edges']:,} weighted edges (from "
+          f"{graph['ratings']:,} ratings), d={args.dim}, median of "
+          f'{args.repeats}')
+    print(f"{'command':<40}{'wall s':>10}")
+    for name, seconds in median.items():
+        print(f'{name:<40}{seconds:>10.2f}')
+    print(f"\n{'embed stage (in-process)':<40}{'text':>10}{'npy':>10}")
+    for key in ('import_torch', 'import_all', 'read', 'embed', 'embed_warm'):
+        print(f"{key:<40}{stage['text'][key]:>10.2f}"
+              f"{stage['npy'][key]:>10.2f}")
+    print(f'\n--help / import torch:          {help_ratio:.2f} '
+          f'(target <= 1.5)')
+    for name, ratio in embed_ratio.items():
+        print(f'CLI embed ({name}) / embedding:  {ratio:.2f} (target <= 2)')
+    for name, ratio in floor_ratio.items():
+        print(f'CLI embed ({name}) / (import torch_geometric + embedding): '
+              f'{ratio:.2f}')
+
+    result = dict(
+        graph=dict(num_nodes=graph['num_nodes'],
+                   num_edges=graph['num_edges'],
+                   source='movielens/ml-100k u1.base + u1.test'),
+        dim=args.dim, repeats=args.repeats, cpu_count=os.cpu_count(),
+        torch=torch.__version__, walls=walls, median_walls=median,
+        stages=stages, median_stages=stage,
+        ratios={'help_over_import_torch': help_ratio,
+                **{f'cli_{k}_over_embedding': v
+                   for k, v in embed_ratio.items()},
+                **{f'cli_{k}_over_import_pyg_plus_embedding': v
+                   for k, v in floor_ratio.items()}},
+        load_average=os.getloadavg(),
+        targets={'help_over_import_torch': 1.5,
+                 'cli_over_embedding': 2.0})
+    os.makedirs(osp.dirname(osp.abspath(args.json)), exist_ok=True)
+    with open(args.json, 'w') as f:
+        json.dump(result, f, indent=2)
+    print(f'-> {args.json}')
+
+
+if __name__ == '__main__':
+    main()
