@@ -231,8 +231,11 @@ def _read_pt(path: str) -> Tuple[Tensor, Optional[Tensor], Optional[int]]:
                          f"torch_geometric.data.Data with torch.save(data, "
                          f"path)")
     edge_weight = obj.get('edge_weight')
-    num_nodes = getattr(obj, 'num_nodes', None) if not isinstance(
-        obj, dict) else obj.get('num_nodes')
+    # The stored count, else the rows of 'x'; never PyG's inference from
+    # edge_index (it warns), which read_edge_list does itself.
+    num_nodes = obj['num_nodes'] if 'num_nodes' in obj else None
+    if num_nodes is None and isinstance(obj.get('x'), Tensor):
+        num_nodes = obj.get('x').size(0)
     if edge_index.dim() != 2 or edge_index.size(0) != 2 or \
             edge_index.is_floating_point():
         raise ValueError(f"'{path}': 'edge_index' must be an integer tensor "
@@ -244,7 +247,8 @@ def _read_pt(path: str) -> Tuple[Tensor, Optional[Tensor], Optional[int]]:
             raise ValueError(f"'{path}': 'edge_weight' has "
                              f"{edge_weight.numel()} entries for "
                              f"{edge_index.size(1)} edges")
-    return edge_index.long(), edge_weight, num_nodes
+    return edge_index.long(), edge_weight, None if num_nodes is None else \
+        int(num_nodes)
 
 
 def read_edges(

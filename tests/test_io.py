@@ -136,6 +136,13 @@ def test_pt(tmp_path):
     torch.save(data.to_dict(), tmp_path / 'dict.pt')  # a plain dictionary
     assert torch.equal(read_edge_list(str(tmp_path / 'dict.pt')).edge_index,
                        out.edge_index)
+    torch.save(Data(x=torch.zeros(6, 1), edge_index=data.edge_index),
+               tmp_path / 'x.pt')
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')  # no PyG num_nodes inference warning
+        assert read_edge_list(str(tmp_path / 'x.pt')).num_nodes == 6
+        torch.save(Data(edge_index=data.edge_index), tmp_path / 'bare.pt')
+        assert read_edge_list(str(tmp_path / 'bare.pt')).num_nodes == 3
     torch.save({'x': torch.zeros(3)}, tmp_path / 'bad.pt')
     with pytest.raises(ValueError, match="bad.pt.*without a tensor "
                        "'edge_index'"):
