@@ -488,7 +488,7 @@ def announce_node_classification(
               file=sys.stderr)
 
 
-def _hit_rate_protocol(data: 'Data', args: argparse.Namespace) -> dict:
+def _hit_rate_protocol(data: Data, args: argparse.Namespace) -> dict:
     r"""The paper's recommender protocol on an interaction data set: per
     held-out-user split, the co-interaction item graph of the training
     users is embedded with ``--method`` and scored on the test users
@@ -512,7 +512,7 @@ def _hit_rate_protocol(data: 'Data', args: argparse.Namespace) -> dict:
           f'interactions, {num_items:,} items), one {args.method} '
           f'embedding each', file=sys.stderr)
 
-    def fit(train: 'torch.Tensor', num_items: int):
+    def fit(train: torch.Tensor, num_items: int):
         edge_index, edge_weight = co_interaction_graph(train, num_items,
                                                        args.weighting)
         graph = Data(edge_index=edge_index, edge_weight=edge_weight,

@@ -3,7 +3,8 @@ item-to-item recommender protocol."""
 import os
 import os.path as osp
 import shutil
-from typing import Callable, List, Optional
+from collections.abc import Callable
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -15,8 +16,8 @@ from pyg_hopfield.datasets._base import (
     check_sha256,
     copy_file,
     is_offline,
-    missing_file_message,
     mirror_dir,
+    missing_file_message,
     open_error,
     to_simple_undirected,
 )
@@ -92,7 +93,7 @@ class MovieLens100K(RawFileDataset):
     url = 'https://files.grouplens.org/datasets/movielens/ml-100k.zip'
 
     #: sha256 of the two raw files (GroupLens' originals).
-    sha256 = {
+    sha256: ClassVar[dict[str, str]] = {
         'u1.base': ('ce253ec86c448b44fb3ba9a30d12dcfc2e9210cbde71efada3730c2'
                     '2e9ac212a'),
         'u1.test': ('18c6014a4b2c7324f250a63f8904a7b16b2b19f911129e346141507'
@@ -101,16 +102,16 @@ class MovieLens100K(RawFileDataset):
 
     def __init__(
         self,
-        root: Optional[str] = None,
-        transform: Optional[Callable] = None,
-        pre_transform: Optional[Callable] = None,
+        root: str | None = None,
+        transform: Callable | None = None,
+        pre_transform: Callable | None = None,
         force_reload: bool = False,
         log: bool = True,
     ) -> None:
         super().__init__(root, 'MovieLens100K', transform, pre_transform,
                          force_reload=force_reload, log=log)
 
-    def raw_files(self) -> List[RawFile]:
+    def raw_files(self) -> list[RawFile]:
         return [
             RawFile(name, self.url, sha, f'movielens/ml-100k/{name}')
             for name, sha in self.sha256.items()

@@ -3,7 +3,8 @@ r"""The item-to-item recommender protocol of the `"Hebbian Graph Embeddings"
 held-out-user splits, for any recommender that scores items by inner
 products."""
 import time
-from typing import Any, Callable, Dict, Optional, Tuple, Union
+from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -15,17 +16,17 @@ from pyg_hopfield.utils.user_split import held_out_user_split, user_histories
 
 #: What a recommender's :obj:`fit` returns: item embeddings (scored by
 #: inner products with themselves) or (seed, candidate) embeddings.
-Scorer = Union[Tensor, Tuple[Tensor, Tensor]]
+Scorer = Tensor | tuple[Tensor, Tensor]
 
 
 def item_scoring(
     embedding: Tensor,
-    item_count: Optional[Tensor] = None,
+    item_count: Tensor | None = None,
     popularity_exponent: float = 0.0,
     cosine: bool = False,
-    edge_index: Optional[Tensor] = None,
-    edge_weight: Optional[Tensor] = None,
-) -> Tuple[Tensor, Tensor]:
+    edge_index: Tensor | None = None,
+    edge_weight: Tensor | None = None,
+) -> tuple[Tensor, Tensor]:
     r"""The (seed, candidate) embeddings of an item-to-item recommender
     that scores candidate :math:`j` for seed :math:`s` by
 
@@ -107,7 +108,7 @@ def item_recommender_hit_rate(
     test_ratio: float = 0.1,
     seed: int = 0,
     progress: bool = False,
-) -> Dict[str, Any]:
+) -> dict[str, Any]:
     r"""Runs the paper's recommender protocol :obj:`num_splits` times: the
     users are split by :func:`~pyg_hopfield.utils.held_out_user_split`
     (seed :obj:`seed + i` for split :obj:`i`), :obj:`fit` sees the
@@ -144,7 +145,7 @@ def item_recommender_hit_rate(
     check_int(num_splits, 'num_splits')
     check_seed(seed)
     num_users = int(interaction_index[0].max()) + 1
-    out: Dict[str, Any] = {p: [] for p in PROTOCOLS}
+    out: dict[str, Any] = {p: [] for p in PROTOCOLS}
     out['seconds'] = []
     out['num_test_users'] = []
     for i in range(num_splits):

@@ -1,7 +1,6 @@
 r"""The item graph of co-interactions (two items are linked when one user
 interacted with both), from the `"Hebbian Graph Embeddings"
 <https://arxiv.org/abs/1908.08037>`_ paper's recommender (Section 3.2)."""
-from typing import Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -16,7 +15,7 @@ WEIGHTINGS = ('count', 'cosine', 'jaccard', 'pmi')
 def check_interaction_index(
     interaction_index: Tensor,
     num_items: int,
-    num_users: Optional[int] = None,
+    num_users: int | None = None,
 ) -> None:
     r"""Raises a :class:`ValueError` naming the problem and the fix unless
     :obj:`interaction_index` is a :obj:`torch.long` tensor
@@ -57,7 +56,7 @@ def co_interaction_graph(
     interaction_index: Tensor,
     num_items: int,
     weighting: str = 'count',
-) -> Tuple[Tensor, Tensor]:
+) -> tuple[Tensor, Tensor]:
     r"""The weighted item graph of co-interactions: with the binary
     incidence matrix :math:`\mathbf{X} \in \{0, 1\}^{|\mathcal{U}| \times
     n}` (:math:`x_{ui} = 1` if user :math:`u` interacted with item

@@ -58,7 +58,7 @@ def test_protocol_same_splits_for_every_recommender():
     # The fit sees the 30 training users only:
     assert all(users.numel() == 30 for users in seen)
     a, b = (item_recommender_hit_rate(
-        lambda train, n: torch.randn(n, 4, generator=gen),
+        lambda train, n, gen=gen: torch.randn(n, 4, generator=gen),
         interaction_index, 20, k=3, num_splits=2, seed=1)
         for gen in (torch.Generator().manual_seed(3),
                     torch.Generator().manual_seed(3)))
