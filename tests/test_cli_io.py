@@ -107,3 +107,16 @@ def test_embed_help_describes_formats(capsys):
     out = capsys.readouterr().out
     assert '.npy' in out and '.pt' in out and '--one-based' in out
     assert '  0 1 2.5\n' in out and '  1 2 0.5\n' in out
+
+
+@pytest.mark.parametrize('argv,code,stream,text', [
+    (['datasets'], 0, 'stdout', 'BlogCatalog\n'),
+    (['info', 'NoSuchGraph'], 2, 'stderr', "unknown dataset 'NoSuchGraph'"),
+])
+def test_console_command_exit(argv, code, stream, text):
+    # As the console command, main() ends the process without the module
+    # teardown: the exit code and the flushed output must survive that.
+    run = subprocess.run([sys.executable, '-m', 'pyg_hopfield.cli', *argv],
+                         capture_output=True, text=True)
+    assert run.returncode == code
+    assert text in getattr(run, stream)
