@@ -94,16 +94,27 @@ def _add_method_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--device', default='cpu')
     hebbian = parser.add_argument_group(
-        'hebbian (paper defaults; a --preset fills the flags not given)')
-    hebbian.add_argument('--preset', choices=('paper', 'improved',
-                                              'classification'),
-                         default='paper', help="paper: the paper's settings; "
-                         'improved: no negative edges, symmetric '
-                         'transitions, L2-normalised output (best MAP/AUC); '
-                         'classification: the node-classification setting '
-                         'that beats Cleora on BlogCatalog')
+        'hebbian (a --preset fills the flags not given)')
+    hebbian.add_argument('--preset', choices=('orthogonal', 'paper',
+                                              'improved', 'classification'),
+                         default='orthogonal', help='orthogonal (default): '
+                         'Chebyshev-accelerated orthogonal propagation; '
+                         "paper: the paper's literal settings; "
+                         "improved: the paper's update without negative "
+                         'edges, symmetric transitions, L2-normalised '
+                         "output; classification: the paper's update as "
+                         'whitened power iteration')
     hebbian.add_argument('--iterations', type=int, default=None,
-                         help='propagation iterations (10)')
+                         help='propagation iterations (80; paper 10)')
+    hebbian.add_argument('--degree-direction',
+                         choices=('auto', 'true', 'false'), default=None,
+                         help="orthogonal: keep the degree direction "
+                         "('auto': when the average degree is >= 10)")
+    hebbian.add_argument('--eigenvalue-exponent', type=float, default=None,
+                         help='orthogonal: output V |Lambda|^alpha (1.0)')
+    hebbian.add_argument('--filter-degree', type=int, default=None,
+                         help='orthogonal: propagation steps between two '
+                         'orthonormalisations (8)')
     hebbian.add_argument('--lr', type=float, default=None,
                          help='hebbian learning rate (1.0) / mhn Adam lr '
                          '(0.01)')
@@ -412,9 +423,14 @@ def cmd_embed(args: argparse.Namespace) -> None:
           f'{seconds:.2f} s -> {args.out}')
 
 
-#: The Hebbian settings ``--select`` chooses from (argparse destinations),
-#: on top of ``--preset improved`` without negative edges.
+#: The Hebbian settings ``--select`` chooses from (argparse destinations)
+#: for the orthogonal propagation, and for the paper's update (presets
+#: paper / improved / classification) without negative edges.
 SELECTION_GRID = [
+    dict(degree_direction=dd, eigenvalue_exponent=alpha)
+    for dd in ('true', 'false') for alpha in (0.5, 1.0)
+]
+PAPER_SELECTION_GRID = [
     dict(iterations=t, transition=tr, normalize=nz)
     for tr in ('row', 'sym') for t in (2, 3, 5, 10, 20)
     for nz in ('none', 'output')
@@ -438,8 +454,10 @@ def select_hebbian_setting(
     fit, val_pos, val_neg = seal_link_split(train_edge_index, data.num_nodes,
                                             0.1, args.seed + 1000)
     from tqdm import tqdm
+    grid = (SELECTION_GRID if args.preset == 'orthogonal' else
+            PAPER_SELECTION_GRID)
     best, best_auc = None, -1.0
-    for setting in tqdm(SELECTION_GRID, desc='select', unit='setting'):
+    for setting in tqdm(grid, desc='select', unit='setting'):
         trial = argparse.Namespace(**{**vars(args), **setting,
                                       'negative_weight': 0.0,
                                       'progress': False})
@@ -449,7 +467,7 @@ def select_hebbian_setting(
         if auc > best_auc:
             best, best_auc = trial, auc
     print(f'selected on validation (AUC {best_auc:.4f}): ' + ', '.join(
-        f'{key}={getattr(best, key)}' for key in SELECTION_GRID[0]))
+        f'{key}={getattr(best, key)}' for key in grid[0]))
     best.progress = True
     return best
 
@@ -614,8 +632,10 @@ def _evaluate(args: argparse.Namespace) -> dict:
                                               args.test_ratio, args.seed)
         if args.select:
             args = select_hebbian_setting(data, train, args)
+            grid = (SELECTION_GRID if args.preset == 'orthogonal' else
+                    PAPER_SELECTION_GRID)
             metrics['selected'] = {key: getattr(args, key)
-                                   for key in SELECTION_GRID[0]}
+                                   for key in grid[0]}
         embedding = embed(data, args, edge_index=train)
         result = evaluation.link_prediction_auc(embedding, pos, neg)
         metrics['auc'] = result['auc']

@@ -10,19 +10,6 @@ from tqdm import tqdm
 
 from pyg_hopfield.utils.checks import check_edge_index, check_int, check_seed
 
-#: Settings of :class:`~pyg_hopfield.nn.HebbianPropagation` behind
-#: ``--preset`` (flags given on the command line take precedence).
-HEBBIAN_PRESETS: Dict[str, Dict[str, Any]] = {
-    'paper': dict(num_iterations=10, lr=1.0, variance=10.0,
-                  variance_decay=1.1, negative_weight=0.5,
-                  num_negative_samples=1, gaussian='sample',
-                  transition='row', normalize=False, whiten=False),
-    'improved': dict(negative_weight=0.0, transition='sym', normalize=True),
-    'classification': dict(num_iterations=13, lr=1e4, negative_weight=0.0,
-                           transition='sym', gaussian='none',
-                           normalize='iteration', whiten='iteration'),
-}
-
 _FLAGS = {  # HebbianPropagation argument -> argparse destination
     'num_iterations': 'iterations',
     'lr': 'lr',
@@ -34,21 +21,28 @@ _FLAGS = {  # HebbianPropagation argument -> argparse destination
     'transition': 'transition',
     'normalize': 'normalize',
     'whiten': 'whiten',
+    'degree_direction': 'degree_direction',
+    'eigenvalue_exponent': 'eigenvalue_exponent',
+    'filter_degree': 'filter_degree',
 }
 
 
 def hebbian_kwargs(args: argparse.Namespace) -> Dict[str, Any]:
     r"""The :class:`~pyg_hopfield.nn.HebbianPropagation` keyword arguments of
-    ``--preset`` overridden by the flags that were given."""
-    kwargs = dict(HEBBIAN_PRESETS['paper'])
-    kwargs.update(HEBBIAN_PRESETS[args.preset])
+    ``--preset`` (:mod:`pyg_hopfield.nn.hebbian_presets`) overridden by
+    the flags that were given."""
+    from pyg_hopfield.nn import hebbian_presets
+    kwargs = hebbian_presets.preset_settings(
+        getattr(args, 'preset', 'orthogonal'))
     for name, dest in _FLAGS.items():
-        value = getattr(args, dest)
+        value = getattr(args, dest, None)
         if value is not None:
             kwargs[name] = value
     for name in ('normalize', 'whiten'):
-        if kwargs[name] == 'none':
+        if kwargs.get(name) == 'none':
             kwargs[name] = False
+    if kwargs.get('degree_direction') in ('true', 'false'):
+        kwargs['degree_direction'] = kwargs['degree_direction'] == 'true'
     return kwargs
 
 
@@ -65,9 +59,8 @@ def embed_hebbian(
     num_nodes: int,
     args: argparse.Namespace,
 ) -> Tensor:
-    r"""Runs :class:`~pyg_hopfield.nn.HebbianPropagation` (paper defaults:
-    :obj:`d=200`, 10 iterations, learning rate 1, variance 10 divided by 1.1
-    each iteration, one negative edge per node with weight 0.5)."""
+    r"""Runs :class:`~pyg_hopfield.nn.HebbianPropagation` with its defaults
+    (orthogonal propagation, :obj:`d=200`) or a ``--preset``."""
     from pyg_hopfield.nn import HebbianPropagation
     check_edge_index(edge_index, num_nodes, edge_weight)
     device = _device(args.device)
@@ -75,7 +68,7 @@ def embed_hebbian(
     model = HebbianPropagation(num_nodes, args.dim or 200,
                                seed=check_seed(args.seed), **kwargs)
     edge_weight = None if edge_weight is None else edge_weight.to(device)
-    with tqdm(total=kwargs['num_iterations'], desc='hebbian', unit='it',
+    with tqdm(total=model.num_iterations, desc='hebbian', unit='it',
               disable=not getattr(args, 'progress', True)) as bar:
         return model(edge_index.to(device), edge_weight,
                      callback=lambda t: bar.update())

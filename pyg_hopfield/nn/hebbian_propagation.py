@@ -1,3 +1,5 @@
+import inspect
+import weakref
 from typing import Callable, Optional, Tuple, Union
 
 import torch
@@ -5,7 +7,63 @@ from torch import Tensor
 from torch_geometric.data import Data
 
 from pyg_hopfield.nn import hebbian_functional as HF
-from pyg_hopfield.utils.checks import check_edge_index, check_int
+from pyg_hopfield.nn import hebbian_orthogonal as HO
+from pyg_hopfield.nn.hebbian_presets import preset_settings
+from pyg_hopfield.utils.checks import check_float, check_int
+from pyg_hopfield.utils.graph_input import is_dgl_graph, to_edge_index
+
+
+def _check_orthogonal(negative_weight, gaussian, transition, normalize,
+                      whiten) -> None:
+    for name, value, neutral in (('negative_weight', negative_weight, 0.0),
+                                 ('gaussian', gaussian, 'none'),
+                                 ('transition', transition, 'sym')):
+        if value != neutral:
+            raise ValueError(
+                f"'{name}={value!r}' belongs to the paper's propagation, "
+                f"not to the orthogonal one (orthogonalize=True needs "
+                f"{name}={neutral!r}); pass orthogonalize=False, or use "
+                f"HebbianPropagation.from_preset('paper', ...)")
+    for name, value in (('normalize', normalize), ('whiten', whiten)):
+        if value == 'iteration':
+            raise ValueError(
+                f"'{name}='iteration'' would undo the orthonormal columns "
+                f"of orthogonalize=True; use {name}=True (the output) or "
+                f"orthogonalize=False")
+
+
+def _tensor_key(tensor: Optional[Tensor]) -> Optional[Tuple]:
+    if tensor is None:
+        return None
+    return (weakref.ref(tensor), tensor._version)
+
+
+def _same_key(old: Tuple, new: Tuple) -> bool:
+    r"""Whether two cache keys name the same, unmodified tensors (a weak
+    reference dies with its tensor, so a new tensor at a freed address
+    never matches)."""
+    for a, b in zip(old, new):
+        if (a is None) != (b is None):
+            return False
+        if a is not None and (a[0]() is None or a[0]() is not b[0]()
+                              or a[1] != b[1]):
+            return False
+    return True
+
+
+def check_node_index(index: Tensor, num_nodes: int, name: str) -> None:
+    if not isinstance(index, Tensor) or index.dtype in (torch.float16,
+                                                        torch.float32,
+                                                        torch.float64,
+                                                        torch.bool):
+        raise ValueError(f"'{name}' must be an integer tensor of node "
+                         f"indices")
+    if index.numel() > 0 and (int(index.min()) < 0
+                              or int(index.max()) >= num_nodes):
+        raise ValueError(f"'{name}' holds node indices outside [0, "
+                         f"{num_nodes}) (got {int(index.min())} .. "
+                         f"{int(index.max())}); negative indices are not "
+                         f"read from the end")
 
 
 class HebbianPropagation(torch.nn.Module):
@@ -160,14 +218,18 @@ class HebbianPropagation(torch.nn.Module):
         self,
         num_nodes: int,
         embedding_dim: int,
-        num_iterations: int = 10,
+        num_iterations: int = 80,
+        orthogonalize: bool = True,
+        degree_direction: Union[bool, str] = 'auto',
+        eigenvalue_exponent: float = 1.0,
+        filter_degree: int = 8,
         lr: float = 1.0,
         variance: float = 10.0,
         variance_decay: float = 1.1,
-        negative_weight: float = 0.5,
+        negative_weight: float = 0.0,
         num_negative_samples: int = 1,
-        gaussian: str = 'sample',
-        transition: str = 'row',
+        gaussian: str = 'none',
+        transition: str = 'sym',
         normalize: Union[bool, str] = False,
         whiten: Union[bool, str] = False,
         seed: Optional[int] = None,
@@ -177,27 +239,34 @@ class HebbianPropagation(torch.nn.Module):
         check_int(num_nodes, 'num_nodes')
         check_int(embedding_dim, 'embedding_dim')
         check_int(num_iterations, 'num_iterations', minimum=0)
+        check_int(filter_degree, 'filter_degree')
         check_int(num_negative_samples, 'num_negative_samples',
                   minimum=0)
         for name, value in (('lr', lr), ('variance', variance),
                             ('variance_decay', variance_decay)):
-            if not float(value) > 0:
-                raise ValueError(f"'{name}' must be > 0 (got {value!r})")
-        if not float(negative_weight) >= 0:
-            raise ValueError(f"'negative_weight' must be >= 0 (got "
-                             f"{negative_weight!r}); use 0.0 to switch "
-                             f"negative edges off")
+            check_float(value, name, minimum=0.0, strict=True)
+        check_float(negative_weight, 'negative_weight', minimum=0.0)
+        check_float(eigenvalue_exponent, 'eigenvalue_exponent', minimum=0.0)
         if gaussian not in HF.GAUSSIAN_MODES:
             raise ValueError(f"'gaussian' must be one of "
                              f"{HF.GAUSSIAN_MODES} (got {gaussian!r})")
         HF.check_mode('normalize', normalize, HF.NORMALIZE_MODES)
         HF.check_mode('whiten', whiten, HF.WHITEN_MODES)
+        HF.check_mode('degree_direction', degree_direction,
+                      HO.DEGREE_DIRECTION_MODES)
         if transition not in HF.TRANSITIONS:
             raise ValueError(f"'transition' must be one of "
                              f"{HF.TRANSITIONS} (got {transition!r})")
+        if orthogonalize:
+            _check_orthogonal(negative_weight, gaussian, transition,
+                              normalize, whiten)
         self.num_nodes = num_nodes
         self.embedding_dim = embedding_dim
         self.num_iterations = num_iterations
+        self.orthogonalize = bool(orthogonalize)
+        self.degree_direction = degree_direction
+        self.eigenvalue_exponent = float(eigenvalue_exponent)
+        self.filter_degree = filter_degree
         self.lr = float(lr)
         self.variance = float(variance)
         self.variance_decay = float(variance_decay)
@@ -210,8 +279,23 @@ class HebbianPropagation(torch.nn.Module):
         self.seed = seed
         self.cached = cached
         self._cache_key: Optional[Tuple] = None
-        self._cache: Optional[Tuple[Tensor, Tensor]] = None
+        self._cache: Optional[Tuple] = None
         self.reset_parameters()
+
+    @classmethod
+    def from_preset(
+        cls,
+        preset: str,
+        num_nodes: int,
+        embedding_dim: int,
+        **kwargs,
+    ) -> 'HebbianPropagation':
+        r"""Builds the module with the settings of a named preset of
+        :data:`~pyg_hopfield.nn.hebbian_presets.HEBBIAN_PRESETS` (e.g.
+        :obj:`'paper'`, the paper's literal reading); :obj:`kwargs` override
+        them."""
+        return cls(num_nodes, embedding_dim,
+                   **{**preset_settings(preset), **kwargs})
 
     def reset_parameters(self):
         r"""Resets all learnable parameters of the module (it has none) and
@@ -230,22 +314,40 @@ class HebbianPropagation(torch.nn.Module):
         self,
         edge_index: Tensor,
         edge_weight: Optional[Tensor] = None,
-    ) -> Tuple[Tensor, Tensor]:
-        r"""Validates the graph and returns the (cached) CSR matrix
-        :math:`\mathbf{P}^{\top}` and the noise scales :math:`s_j`."""
-        key = (edge_index.data_ptr(), tuple(edge_index.shape),
-               edge_index._version, edge_index.device,
-               None if edge_weight is None else
-               (edge_weight.data_ptr(), edge_weight._version))
+    ) -> Tuple[Tensor, ...]:
+        r"""Returns the (cached) CSR matrix :math:`\mathbf{P}^{\top}` and the
+        noise scales :math:`s_j` (and, in the orthogonal mode, the weighted
+        degrees and connected-component labels).
+
+        The cache holds weak references to the very tensors it was built
+        from and their version counters, so a new (or modified) tensor is
+        never mistaken for the old one, even at the same address."""
+        key = (_tensor_key(edge_index), _tensor_key(edge_weight))
         if self.cached and self._cache is not None \
-                and self._cache_key == key:
+                and _same_key(self._cache_key, key):
             return self._cache
-        check_edge_index(edge_index, self.num_nodes, edge_weight)
         out = HF.transition_matrix(edge_index, self.num_nodes, edge_weight,
                                    self.transition)
+        if self.orthogonalize:
+            weight = (torch.ones(edge_index.size(1), device=edge_index.device)
+                      if edge_weight is None else edge_weight.float())
+            degree = torch.zeros(self.num_nodes, device=edge_index.device)
+            degree.index_add_(0, edge_index[1].long(), weight)
+            out = out + (degree,
+                         HO.connected_components(edge_index, self.num_nodes))
         if self.cached:
             self._cache_key, self._cache = key, out
         return out
+
+    def keeps_degree_direction(self, edge_index: Tensor) -> bool:
+        r"""Whether the largest component's degree direction is kept:
+        :obj:`degree_direction`, or with :obj:`'auto'` whether the average
+        degree :math:`|\mathcal{E}| / m` is at least
+        :data:`~pyg_hopfield.nn.hebbian_orthogonal.DEGREE_DIRECTION_MIN_AVG_DEGREE`."""
+        if self.degree_direction != 'auto':
+            return bool(self.degree_direction)
+        average_degree = edge_index.size(1) / max(self.num_nodes, 1)
+        return average_degree >= HO.DEGREE_DIRECTION_MIN_AVG_DEGREE
 
     @torch.no_grad()
     def forward(
@@ -259,10 +361,12 @@ class HebbianPropagation(torch.nn.Module):
         :obj:`batch`).
 
         Args:
-            edge_index (torch.Tensor or Data): The edge indices, or a
-                :class:`~torch_geometric.data.Data` object with
-                :obj:`edge_index`, optional :obj:`edge_weight` and
-                :obj:`num_nodes`.
+            edge_index (torch.Tensor or Data or dgl.DGLGraph): The edge
+                indices, or a :class:`~torch_geometric.data.Data` object
+                (:obj:`edge_index`, optional :obj:`edge_weight`,
+                :obj:`num_nodes`), or a DGL graph (:obj:`g.edges()`,
+                :obj:`g.num_nodes()`; weights from
+                :obj:`g.edata['edge_weight']` if present).
             edge_weight (torch.Tensor, optional): Non-negative edge weights.
                 (default: :obj:`None`)
             batch (torch.Tensor, optional): Node indices to return.
@@ -271,36 +375,58 @@ class HebbianPropagation(torch.nn.Module):
                 after each iteration :obj:`t`, e.g. to advance a progress
                 bar. (default: :obj:`None`)
         """
-        if isinstance(edge_index, Data):
-            data = edge_index
-            if edge_weight is None:
-                edge_weight = data.get('edge_weight', None)
-            if data.num_nodes is not None \
-                    and data.num_nodes != self.num_nodes:
-                raise ValueError(f"'data.num_nodes' is {data.num_nodes} but "
-                                 f"the module was built with num_nodes="
-                                 f"{self.num_nodes}")
-            edge_index = data.edge_index
-        adj_t = self.transition_matrix(edge_index, edge_weight)
-        out = HF.hebbian_propagation(
-            edge_index, self.num_nodes, self.embedding_dim,
-            num_iterations=self.num_iterations, lr=self.lr,
-            variance=self.variance, variance_decay=self.variance_decay,
-            negative_weight=self.negative_weight,
-            num_negative_samples=self.num_negative_samples,
-            gaussian=self.gaussian, transition=self.transition,
-            normalize=self.normalize, whiten=self.whiten,
-            generator=self.generator(edge_index.device), adj_t=adj_t,
-            callback=callback)
+        graph_nodes = None if isinstance(edge_index, Tensor) else True
+        if is_dgl_graph(edge_index) and edge_weight is None and \
+                'edge_weight' in getattr(edge_index, 'edata', {}):
+            edge_weight = edge_index.edata['edge_weight']
+        edge_index, edge_weight, num_nodes = to_edge_index(
+            edge_index, edge_weight,
+            num_nodes=None if graph_nodes else self.num_nodes,
+            allow_empty=False)
+        if num_nodes != self.num_nodes:
+            raise ValueError(f"the graph has {num_nodes} nodes ('num_nodes' "
+                             f"of the Data or DGL graph) but the module was "
+                             f"built with num_nodes={self.num_nodes}")
+        if batch is not None:
+            check_node_index(batch, self.num_nodes, 'batch')
+        cache = self.transition_matrix(edge_index, edge_weight)
+        generator = self.generator(edge_index.device)
+        if self.orthogonalize:
+            adj_t, _, degree, labels = cache
+            out, _ = HO.orthogonal_propagation(
+                adj_t, degree, labels, self.embedding_dim,
+                num_iterations=self.num_iterations,
+                filter_degree=self.filter_degree,
+                eigenvalue_exponent=self.eigenvalue_exponent,
+                degree_direction=self.keeps_degree_direction(edge_index),
+                generator=generator, callback=callback)
+            out = HF.finish(out, self.normalize, self.whiten)
+        else:
+            out = HF.hebbian_propagation(
+                edge_index, self.num_nodes, self.embedding_dim,
+                num_iterations=self.num_iterations, lr=self.lr,
+                variance=self.variance, variance_decay=self.variance_decay,
+                negative_weight=self.negative_weight,
+                num_negative_samples=self.num_negative_samples,
+                gaussian=self.gaussian, transition=self.transition,
+                normalize=self.normalize, whiten=self.whiten,
+                generator=generator, adj_t=cache, callback=callback)
+        if not torch.isfinite(out).all():
+            raise ValueError(
+                f"the embedding overflowed (non-finite values) after "
+                f"num_iterations={self.num_iterations}: the paper's update "
+                f"grows as (1 + lr)^t; use fewer iterations, "
+                f"normalize='iteration' or orthogonalize=True")
         return out if batch is None else out[batch]
 
     def __repr__(self) -> str:
-        defaults = dict(lr=1.0, variance=10.0, variance_decay=1.1,
-                        negative_weight=0.5, num_negative_samples=1,
-                        gaussian='sample', transition='row', normalize=False,
-                        whiten=False, seed=None)
-        extra = ''.join(f', {k}={getattr(self, k)!r}'
-                        for k, v in defaults.items() if getattr(self, k) != v)
+        # Hyper-parameters that differ from the __init__ defaults (the one
+        # source of defaults), by keyword.
+        params = inspect.signature(type(self).__init__).parameters
+        extra = ''.join(
+            f', {name}={getattr(self, name)!r}'
+            for name, param in params.items()
+            if name not in ('self', 'num_nodes', 'embedding_dim', 'cached')
+            and getattr(self, name) != param.default)
         return (f'{self.__class__.__name__}({self.num_nodes}, '
-                f'{self.embedding_dim}, num_iterations='
-                f'{self.num_iterations}{extra})')
+                f'{self.embedding_dim}{extra})')

@@ -7,7 +7,14 @@ from hypothesis import strategies as st
 from torch_geometric.data import Data
 from torch_geometric.testing import withDevice
 
-from pyg_hopfield.nn import HebbianPropagation
+from pyg_hopfield.nn import HebbianPropagation as Module
+from pyg_hopfield.nn.hebbian_presets import preset_settings
+
+
+def HebbianPropagation(*args, **kwargs):
+    # This file tests the paper's update (preset 'paper'); the orthogonal
+    # default is tested in test_hebbian_orthogonal.py.
+    return Module(*args, **{**preset_settings('paper'), **kwargs})
 from pyg_hopfield.nn import hebbian_functional as HF
 
 # A path 0-1-2 plus a triangle 2-3-4 and the isolated node 5 (undirected).
@@ -151,14 +158,18 @@ def test_options_match_reference(num_negative_samples, normalize,
 
 def test_paper_defaults_and_repr():
     model = HebbianPropagation(10312, 200)
-    assert str(model) == 'HebbianPropagation(10312, 200, num_iterations=10)'
+    assert str(model) == ("HebbianPropagation(10312, 200, num_iterations=10, "
+                          "orthogonalize=False, negative_weight=0.5, "
+                          "gaussian='sample', transition='row')")
+    assert str(Module(10312, 200)) == 'HebbianPropagation(10312, 200)'
     assert (model.num_iterations, model.lr, model.variance,
             model.variance_decay, model.negative_weight,
             model.gaussian) == (10, 1.0, 10.0, 1.1, 0.5, 'sample')
     model = HebbianPropagation(5, 8, num_iterations=3, transition='sym',
                                normalize=True, seed=0)
     assert str(model) == ("HebbianPropagation(5, 8, num_iterations=3, "
-                          "transition='sym', normalize=True, seed=0)")
+                          "orthogonalize=False, negative_weight=0.5, "
+                          "gaussian='sample', normalize=True, seed=0)")
     assert list(model.parameters()) == []
 
 
