@@ -68,22 +68,63 @@ def check_node_index(index: Tensor, num_nodes: int, name: str) -> None:
 
 class HebbianPropagation(torch.nn.Module):
     r"""The Hebbian graph embedding from the `"Hebbian Graph Embeddings"
-    <https://arxiv.org/abs/1908.08037>`_ paper: a parameter-free, error-free
-    associative propagation of random Gaussian embeddings over the
-    transition probabilities of a (weighted, possibly directed) graph, with
-    an annealed mixture variance and random negative edges.
+    <https://arxiv.org/abs/1908.08037>`_ paper: a parameter-free associative
+    propagation of random embeddings over the transition probabilities of a
+    (weighted) graph, here in an orthogonal form that converges, by default.
 
-    The paper's equations were lost; this is what we compute, from its prose
-    (every choice the prose leaves open is marked *assumption*).
-    Embeddings start as
+    **Default: orthogonal propagation** (:obj:`orthogonalize=True`).  With
+    the symmetric transition probabilities
+    :math:`\mathbf{S} = \mathbf{D}^{-1/2}\mathbf{W}\mathbf{D}^{-1/2}`
+    (:math:`s_{ij} = w_{ij} / \sqrt{d_i d_j}`) and, per connected component
+    :math:`c`, its degree direction :math:`\mathbf{u}_c = \mathbf{D}^{1/2}
+    \mathbf{1}_c / \sqrt{\mathrm{vol}(c)}` (an eigenvector of
+    :math:`\mathbf{S}` with eigenvalue 1 that carries only degree and
+    membership), embeddings are propagated along
 
     .. math::
-        \mathbf{h}^{(0)}_i \sim \mathcal{N}(\mathbf{0}, \sigma_0^2
-        \mathbf{I}_d), \qquad \sigma_t^2 = \sigma_0^2 / \gamma^t,
+        \tilde{\mathbf{S}} = \mathbf{S} - \sum_{c \in \mathcal{C}}
+        \mathbf{u}_c \mathbf{u}_c^{\top},
 
-    and for :math:`t = 0, \ldots, T-1` every node :math:`j` is updated
-    *synchronously* (all messages read :math:`\mathbf{H}^{(t)}`; the paper's
-    Spark implementation is a bulk-synchronous job) by
+    where :math:`\mathcal{C}` holds every component but the largest when
+    the average degree :math:`|\mathcal{E}| / m` is at least 10 (there the
+    degree direction is the best single predictor of links), and every
+    component otherwise (:obj:`degree_direction='auto'`, chosen on
+    training edges, see the results page).  :math:`d` random columns
+    :math:`\mathbf{H}^{(0)}` (zero rows for nodes without edges) are
+    propagated in rounds of :math:`k` steps (:obj:`filter_degree`) with a
+    momentum term,
+
+    .. math::
+        \mathbf{Y}_{1} = \frac{\tilde{\mathbf{S}}\mathbf{H} - a\mathbf{H}}
+        {e}, \qquad
+        \mathbf{Y}_{s+1} = \frac{2}{e}\big(\tilde{\mathbf{S}}\mathbf{Y}_s -
+        a\mathbf{Y}_s\big) - \mathbf{Y}_{s-1}, \qquad
+        \mathbf{H} \leftarrow \mathrm{orth}(\mathbf{Y}_k),
+
+    a Chebyshev recurrence that damps the eigenvalues in :math:`[-1, b]`
+    (:math:`a = (b - 1)/2`, :math:`e = (b + 1)/2`, :math:`b` the smallest
+    Ritz value of the current block, a few buffer columns beyond :math:`d`)
+    and amplifies those above :math:`b`; :math:`\mathrm{orth}` is a QR
+    factorisation, the whitening Cleora applies between iterations.  After
+    :math:`T` (:obj:`num_iterations`) steps, Rayleigh--Ritz gives
+    :math:`\mathbf{V}` and :math:`\boldsymbol{\Lambda}` and the embedding is
+
+    .. math::
+        \mathbf{H} = \mathbf{V} |\boldsymbol{\Lambda}|^{\alpha}
+
+    (:math:`\alpha` = :obj:`eigenvalue_exponent`), so that
+    :math:`\mathbf{h}_i^{\top}\mathbf{h}_j` approximates
+    :math:`(\tilde{\mathbf{S}}^{2\alpha})_{ij}` at rank :math:`d`.  This is
+    subspace iteration: it converges to the leading eigenvectors of
+    :math:`\tilde{\mathbf{S}}`, each step is one propagation over the edges
+    (:math:`O(|\mathcal{E}| d)`, plus :math:`O(m d^2)` per round), and no
+    eigensolver is called.
+
+    **The paper's update** (:obj:`orthogonalize=False`, e.g.
+    :meth:`from_preset` with :obj:`'paper'`; its equations were
+    lost, this is our reading of its prose): :math:`\mathbf{h}^{(0)}_i \sim
+    \mathcal{N}(\mathbf{0}, \sigma_0^2 \mathbf{I})`,
+    :math:`\sigma_t^2 = \sigma_0^2 / \gamma^t`, and synchronously
 
     .. math::
         \mathbf{h}^{(t+1)}_j = \mathbf{h}^{(t)}_j + \eta \Big(
@@ -93,124 +134,79 @@ class HebbianPropagation(torch.nn.Module):
         - \lambda \sum_{(u, j) \in \mathcal{N}^{(t)}} c^{(t)}_{uj}
           \mathbf{h}^{(t)}_u \Big),
 
-    where the propagated term :math:`\mathbf{x}^{(t)}_{ij}` of the edge
-    :math:`i \to j` reads the Gaussian mixture
-    :math:`\mathbf{h}_j \sim \sum_i p_{ij} \mathcal{N}(\mathbf{h}_i,
-    \sigma_t^2 \mathbf{I})` in one of three ways (:obj:`gaussian`):
+    where :math:`p_{ij}` is :obj:`'row'` :math:`w_{ij} / \sum_k w_{ik}` or
+    :obj:`'sym'` :math:`w_{ij} / \sqrt{d^{out}_i d^{in}_j}`,
+    :math:`\mathcal{N}^{(t)}` holds :math:`K` uniform negative pairs per
+    node, and the Gaussian mixture :math:`\mathbf{h}_j \sim \sum_i p_{ij}
+    \mathcal{N}(\mathbf{h}_i, \sigma_t^2 \mathbf{I})` is read as
+    :obj:`'sample'` (:math:`\mathbf{x}_{ij} \sim \mathcal{N}(\mathbf{h}_i,
+    \sigma_t^2 \mathbf{I})`, drawn exactly as :math:`(\mathbf{P}^{\top}
+    \mathbf{H})_j + \sigma_t (\sum_i p_{ij}^2)^{1/2}
+    \boldsymbol{\epsilon}_j`; :math:`c = 1`), :obj:`'kernel'`
+    (:math:`\mathbf{x}_{ij} = g_{ij}\mathbf{h}_i`, :math:`g_{ij} =
+    \exp(-\gamma^t (1 - \cos(\mathbf{h}_i, \mathbf{h}_j)))`, :math:`c_{uv}
+    = g_{uv}`) or :obj:`'none'` (:math:`\mathbf{x}_{ij} = \mathbf{h}_i`).
+    Every assumption is discussed on the Hebbian results page.
 
-    * :obj:`'sample'` (default, *assumption*: the paper's literal reading) --
-      a draw of the mixture component,
-      :math:`\mathbf{x}_{ij} \sim \mathcal{N}(\mathbf{h}_i, \sigma_t^2
-      \mathbf{I})`, independent per edge; summed over the in-edges this is
-      *exactly* (in distribution)
-      :math:`(\mathbf{P}^{\top} \mathbf{H})_j + \sigma_t s_j
-      \boldsymbol{\epsilon}_j` with
-      :math:`s_j = (\sum_i p_{ij}^2)^{1/2}` and
-      :math:`\boldsymbol{\epsilon}_j \sim \mathcal{N}(\mathbf{0},
-      \mathbf{I})`, which is what we draw (:math:`O(md)`, not
-      :math:`O(|\mathcal{E}|d)`, random numbers); :math:`c_{uv} = 1`.
-    * :obj:`'kernel'` -- a Gaussian weighting of the neighbour,
-      :math:`\mathbf{x}_{ij} = g_{ij} \mathbf{h}_i` with
-      :math:`g_{ij} = \exp(-\lVert \tilde{\mathbf{h}}_i -
-      \tilde{\mathbf{h}}_j \rVert^2 / (2 d \sigma_t^2)) =
-      \exp(-\gamma^t (1 - \cos(\mathbf{h}_i, \mathbf{h}_j)))`, where
-      :math:`\tilde{\mathbf{h}} = \sigma_0 \sqrt{d}\, \mathbf{h} /
-      \lVert \mathbf{h} \rVert` is the embedding rescaled to its initial
-      norm (*assumption*: a :math:`d`-dimensional density
-      :math:`\propto e^{-\lVert \cdot \rVert^2 / 2\sigma^2}` underflows to
-      :math:`0` for :math:`d = 200`, so we use its per-coordinate
-      (geometric-mean) form on scale-free embeddings, which grow as
-      :math:`(1 + \eta)^t`); negative pairs are weighted alike,
-      :math:`c_{uv} = g_{uv}`.  One sampled dense-dense product
-      (:func:`torch.sparse.sampled_addmm`) per iteration.
-    * :obj:`'none'` -- :math:`\mathbf{x}_{ij} = \mathbf{h}_i`,
-      :math:`c_{uv} = 1` (the ablation without the Gaussian).
-
-    The remaining symbols:
-
-    * :math:`p_{ij}` is the transition probability of the edge
-      :math:`i \to j` with weight :math:`w_{ij} \geq 0`: :obj:`'row'`
-      (default) :math:`p_{ij} = w_{ij} / \sum_k w_{ik}` (out-going
-      probabilities of :math:`i` sum to one, as in PageRank), or
-      :obj:`'sym'` :math:`p_{ij} = w_{ij} / \sqrt{d^{out}_i d^{in}_j}`;
-      messages flow along :obj:`edge_index[0] -> edge_index[1]`, so an
-      undirected graph must list both directions (PyG convention); a
-      directed or asymmetrically weighted one is respected as given.
-    * :math:`\mathcal{N}^{(t)}` holds :math:`K` negative pairs
-      :math:`(u, v)` per node :math:`u`, with :math:`v` uniform over all
-      nodes, redrawn every iteration (*assumption*: uniform, not excluding
-      neighbours); the negated embeddings go to *both* ends with the fixed
-      probability :math:`\lambda` (paper: :math:`0.5`).
-    * :math:`\eta` is the learning rate (:math:`1`), :math:`T` the number of
-      iterations (:math:`10`), :math:`\sigma_0^2` the initial variance
-      (:math:`10`) and :math:`\gamma` the annealing factor (:math:`1.1`).
-      Options that are *not* in the paper (off by default): with
-      :obj:`normalize=True` the output rows are scaled to unit norm (inner
-      products become cosine similarities); :obj:`normalize='iteration'`
-      rescales every row to unit norm after each iteration,
-      :math:`\mathbf{h}_j \leftarrow \mathbf{h}_j / \lVert \mathbf{h}_j
-      \rVert`; :obj:`whiten` applies ZCA whitening
-      :math:`\mathbf{H} \leftarrow (\mathbf{H} - \bar{\mathbf{h}})
-      \mathbf{C}^{-1/2}` (:math:`\mathbf{C}` the column covariance) to the
-      output or after each iteration.
-
-    Nodes without in-edges keep their initial draw (plus negatives);
-    self-loops are propagated like other edges.  Runs on CPU and CUDA; with
-    a :obj:`seed`, every :meth:`forward` call draws from a fresh
+    Both modes: :obj:`normalize=True` scales output rows to unit norm;
+    :obj:`whiten=True` centres and decorrelates the output columns (ZCA);
+    :obj:`'iteration'` applies either after every iteration of the paper's
+    update.  With a :obj:`seed`, every call draws from a fresh
     :class:`torch.Generator` and is bit-identical on CPU.
 
     .. note::
 
-        For examples, see `examples/hebbian_gem.py` (reconstruction and
-        link-prediction MAP), `examples/hebbian_seal.py` (AUC),
-        `examples/hebbian_node_classification.py` and
-        `examples/hebbian_ablation.py`; results are in
-        ``docs/source/results/hebbian.rst``.  For the sharded version see
-        :func:`pyg_hopfield.distributed.hebbian_propagation`.
+        For examples, see `examples/hebbian_gem.py`,
+        `examples/hebbian_seal.py`, `examples/hebbian_node_classification.py`
+        and `benchmarks/bench_quality.py` (ours beside spectral, Cleora,
+        ProNE, FastRP); results in ``docs/source/results/hebbian.rst``.
+        The sharded :func:`pyg_hopfield.distributed.hebbian_propagation`
+        runs the paper's update.
 
     Args:
         num_nodes (int): The number of nodes :math:`m`.
         embedding_dim (int): The size :math:`d` of each embedding.
-        num_iterations (int, optional): The number of iterations :math:`T`.
-            (default: :obj:`10`)
-        lr (float, optional): The learning rate :math:`\eta`.
+        num_iterations (int, optional): The number :math:`T` of propagation
+            steps. (default: :obj:`80`; the paper: :obj:`10`)
+        orthogonalize (bool, optional): The orthogonal propagation
+            (:obj:`True`) or the paper's update. (default: :obj:`True`)
+        degree_direction (bool or str, optional): Keep the largest
+            component's degree direction (:obj:`True`), project it out
+            (:obj:`False`) or decide by the average degree
+            (:obj:`'auto'`). (default: :obj:`'auto'`)
+        eigenvalue_exponent (float, optional): :math:`\alpha`.
             (default: :obj:`1.0`)
-        variance (float, optional): The initial variance
+        filter_degree (int, optional): Steps :math:`k` between two
+            orthonormalisations. (default: :obj:`8`)
+        lr (float, optional): The paper's learning rate :math:`\eta`.
+            (default: :obj:`1.0`)
+        variance (float, optional): The paper's initial variance
             :math:`\sigma_0^2`. (default: :obj:`10.0`)
-        variance_decay (float, optional): The annealing factor
-            :math:`\gamma`; :obj:`1.0` switches annealing off.
-            (default: :obj:`1.1`)
-        negative_weight (float, optional): The transition probability
-            :math:`\lambda` of a negative edge; :obj:`0.0` switches negative
-            edges off. (default: :obj:`0.5`)
-        num_negative_samples (int, optional): The number :math:`K` of
-            negative edges drawn per node and iteration.
+        variance_decay (float, optional): The paper's annealing factor
+            :math:`\gamma`. (default: :obj:`1.1`)
+        negative_weight (float, optional): The weight :math:`\lambda` of the
+            paper's negative edges. (default: :obj:`0.0`; the paper:
+            :obj:`0.5`)
+        num_negative_samples (int, optional): :math:`K`.
             (default: :obj:`1`)
         gaussian (str, optional): :obj:`'sample'`, :obj:`'kernel'` or
-            :obj:`'none'` (see above). (default: :obj:`'sample'`)
+            :obj:`'none'`. (default: :obj:`'none'`; the paper:
+            :obj:`'sample'`)
         transition (str, optional): :obj:`'row'` or :obj:`'sym'`.
-            (default: :obj:`'row'`)
-        normalize (bool or str, optional): :obj:`True` (or
-            :obj:`'output'`) L2-normalises the returned rows;
-            :obj:`'iteration'` normalises the rows after every iteration
-            (then :math:`\eta` sets the weight of the walk against the
-            node's own state, see the results page). (default: :obj:`False`)
-        whiten (bool or str, optional): :obj:`True` (or :obj:`'output'`)
-            whitens the returned embeddings (centred, decorrelated, unit
-            variance columns, then unit rows); :obj:`'iteration'` does so
-            after every iteration, as Cleora does.
-            (default: :obj:`False`)
-        seed (int, optional): Seeds a private generator for the initial
-            draw, the negatives and the noise; :obj:`None` uses PyTorch's
-            global generator. (default: :obj:`None`)
-        cached (bool, optional): If :obj:`True`, caches the CSR transition
-            matrix of the last graph seen and reuses it while the same
-            :obj:`edge_index` / :obj:`edge_weight` tensors (unchanged) are
-            passed again. (default: :obj:`True`)
+            (default: :obj:`'sym'`; the paper: :obj:`'row'`)
+        normalize (bool or str, optional): :obj:`True` / :obj:`'output'`
+            or :obj:`'iteration'`. (default: :obj:`False`)
+        whiten (bool or str, optional): :obj:`True` / :obj:`'output'` or
+            :obj:`'iteration'`. (default: :obj:`False`)
+        seed (int, optional): Seeds a private generator; :obj:`None` uses
+            PyTorch's global generator. (default: :obj:`None`)
+        cached (bool, optional): Caches the transition matrix of the last
+            graph, keyed on weak references to its very tensors and their
+            version counters. (default: :obj:`True`)
 
     Shapes:
         - **input:** edge indices :math:`(2, |\mathcal{E}|)`, optional edge
-          weights :math:`(|\mathcal{E}|)` (or a :class:`Data` holding both),
+          weights :math:`(|\mathcal{E}|)` (or a :class:`Data` or DGL graph),
           optional :obj:`batch` node indices :math:`(b)`
         - **output:** node embeddings :math:`(m, d)`, or :math:`(b, d)`
     """
