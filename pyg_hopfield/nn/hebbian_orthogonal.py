@@ -120,14 +120,17 @@ def orthogonal_propagation(
     x = torch.linalg.qr(deflate(x, u, labels, num_comp))[0]
     lower, step = -1.0, 0
     while True:
-        # Rayleigh-Ritz: the best d-dimensional basis within span(X).
+        # Ritz values of span(X): the filter needs only the smallest (the
+        # filter is linear, so X need not be rotated until the end).
         sx = propagate(x)
         gram = x.t() @ sx
-        ritz, rotation = torch.linalg.eigh((gram + gram.t()) / 2)
-        ritz, rotation = ritz.flip(0), rotation.flip(1)
-        x, sx = x @ rotation, sx @ rotation
+        gram = (gram + gram.t()) / 2
         if step >= num_iterations:
+            # Rayleigh-Ritz: the best basis of span(X), by eigenvalue.
+            ritz, rotation = torch.linalg.eigh(gram)
+            ritz, x = ritz.flip(0), x @ rotation.flip(1)
             break
+        ritz = torch.linalg.eigvalsh(gram).flip(0)
         # Chebyshev filter damping [-1, b], b = the smallest Ritz value:
         # Y_{k+1} = 2 (S - c) Y_k / e - Y_{k-1}, i.e. a propagation with a
         # momentum term, renormalised column-wise against overflow.
