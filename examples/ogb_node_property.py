@@ -55,7 +55,8 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--num-iterations', type=int, default=10,
-                        help='hebbian: propagation iterations')
+                        help="hebbian: iterations of the paper's update "
+                        "(preset 'paper')")
     parser.add_argument('--negative-weight', type=float, default=0.5,
                         help='hebbian: weight of the random negative edges')
     parser.add_argument('--k', type=int, default=1,
@@ -85,10 +86,13 @@ def embed(data, args) -> torch.Tensor:
     r"""Label-free embedding of every node of the graph."""
     device = torch.device(args.device)
     if args.method == 'hebbian':
-        model = HebbianPropagation(data.num_nodes, args.dim,
-                                   num_iterations=args.num_iterations,
-                                   negative_weight=args.negative_weight,
-                                   normalize=True, seed=args.seed)
+        # The paper's update (its negative edges are not part of the
+        # orthogonal propagation, HebbianPropagation's default).
+        model = HebbianPropagation.from_preset(
+            'paper', data.num_nodes, args.dim,
+            num_iterations=args.num_iterations,
+            negative_weight=args.negative_weight, normalize=True,
+            seed=args.seed)
         return model(data.edge_index.to(device)).cpu()
 
     torch.manual_seed(args.seed)
