@@ -90,8 +90,11 @@ def embed(train_data, args) -> torch.Tensor:
                  num_nodes=train_data.num_nodes)
     if args.method == 'hebbian':
         graph = T.Compose([T.ToUndirected(), TransitionProbabilities()])(graph)
-        model = HebbianPropagation(graph.num_nodes, args.dim, normalize=True,
-                                   seed=args.seed)
+        # The paper's update, which propagates along these transition
+        # probabilities (preset 'paper'), with unit-norm rows.
+        model = HebbianPropagation.from_preset('paper', graph.num_nodes,
+                                               args.dim, normalize=True,
+                                               seed=args.seed)
         return model(graph.edge_index, graph.edge_weight)  # [N, dim]
 
     graph = T.Compose([T.ToUndirected(), KHopContext(k=args.k)])(graph)
