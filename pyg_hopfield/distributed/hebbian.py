@@ -60,22 +60,23 @@ def hebbian_propagation(
     the processes of :obj:`group` -- the paper's parallelism "without any
     form of shared memory".
 
-    It computes exactly the iteration of
-    :class:`~pyg_hopfield.nn.HebbianPropagation` (see there for the
-    equations).  Rank :math:`r` owns the rows
-    :math:`[s_r, e_r)` of :func:`node_ranges`: it keeps the in-edges of its
-    nodes (the CSR rows of :math:`\mathbf{P}^{\top}` it needs), gets the
-    global weighted out-degrees :math:`\sum_k w_{ik}` with one
+    It computes exactly the paper's update of
+    :class:`~pyg_hopfield.nn.HebbianPropagation`
+    (:obj:`orthogonalize=False`, preset :obj:`'paper'`; see there for the
+    equations). Rank :math:`r` owns the rows :math:`[s_r, e_r)` of
+    :func:`node_ranges`: it keeps the in-edges of its nodes (the CSR rows of
+    :math:`\mathbf{P}^{\top}` it needs), gets the global weighted
+    out-degrees :math:`\sum_k w_{ik}` with one
     :func:`~torch.distributed.all_reduce`, updates only its rows each
     iteration, and the blocks are exchanged with one
     :func:`~torch.distributed.all_gather` per iteration, so that every rank
     reads :math:`\mathbf{H}^{(t)}` of its in-neighbours and negative
-    partners.  The random numbers (initial draw, negative partners, mixture
+    partners. The random numbers (initial draw, negative partners, mixture
     noise) come from a generator seeded with :obj:`seed` on every rank, in
     the same order as in the single-process module, so the result equals
-    :obj:`HebbianPropagation(..., seed=seed)` up to floating-point
-    rounding.  Each rank draws all :math:`m \times d` numbers and keeps its
-    rows: :math:`O(md)` work and memory per rank, next to the
+    :obj:`HebbianPropagation.from_preset('paper', ..., seed=seed)` up to
+    floating-point rounding. Each rank draws all :math:`m \times d` numbers
+    and keeps its rows: :math:`O(md)` work and memory per rank, next to the
     :math:`O(|\mathcal{E}_r| d)` of its SpMM.
 
     Call it on every rank after
@@ -95,7 +96,8 @@ def hebbian_propagation(
             (default: the world)
         return_local (bool, optional): If :obj:`True`, returns only this
             rank's rows. (default: :obj:`False`)
-        **others: As :class:`~pyg_hopfield.nn.HebbianPropagation`.
+        **others: As :class:`~pyg_hopfield.nn.HebbianPropagation`, with the
+            defaults of its preset :obj:`'paper'`.
 
     Returns:
         The :obj:`[m, d]` embeddings on every rank (or the local rows).
