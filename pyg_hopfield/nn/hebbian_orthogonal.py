@@ -58,12 +58,42 @@ def trivial_directions(
     return u
 
 
-def deflate(y: Tensor, u: Tensor, labels: Tensor, num_comp: int) -> Tensor:
-    r""":math:`\mathbf{Y} - \sum_c \mathbf{u}_c \mathbf{u}_c^{\top}
-    \mathbf{Y}`, per component by one scatter, :math:`O(md)`."""
-    coef = y.new_zeros(num_comp, y.size(1)).index_add_(0, labels,
-                                                       u.unsqueeze(-1) * y)
-    return y - u.unsqueeze(-1) * coef[labels]
+def deflation_operator(
+    u: Tensor,
+    labels: Tensor,
+) -> Optional[Tuple[Tensor, Tensor]]:
+    r"""The component basis :math:`\mathbf{B} = [\mathbf{u}_c]_c` as two
+    sparse CSR matrices, :math:`\mathbf{B}^{\top}` (components x nodes) and
+    :math:`\mathbf{B}` (nodes x components, one entry a row), over the nodes
+    with :math:`u_i \neq 0`; :obj:`None` if there is nothing to deflate."""
+    nodes = u.nonzero().view(-1)
+    if nodes.numel() == 0:
+        return None
+    _, comp = torch.unique(labels[nodes], return_inverse=True)
+    num_comp, num_nodes = int(comp.max()) + 1, u.numel()
+    values = u[nodes]
+    order = torch.argsort(comp, stable=True)
+    crow = torch.zeros(num_comp + 1, dtype=torch.long, device=u.device)
+    torch.cumsum(torch.bincount(comp, minlength=num_comp), 0, out=crow[1:])
+    basis_t = torch.sparse_csr_tensor(crow, nodes[order], values[order],
+                                      (num_comp, num_nodes))
+    crow = torch.zeros(num_nodes + 1, dtype=torch.long, device=u.device)
+    crow[nodes + 1] = 1
+    crow = torch.cumsum(crow, 0)
+    basis = torch.sparse_csr_tensor(crow, comp, values,
+                                    (num_nodes, num_comp))
+    return basis_t, basis
+
+
+def deflate(y: Tensor, operator: Optional[Tuple[Tensor, Tensor]]) -> Tensor:
+    r""":math:`\mathbf{Y} - \mathbf{B}\mathbf{B}^{\top}\mathbf{Y} =
+    \mathbf{Y} - \sum_c \mathbf{u}_c \mathbf{u}_c^{\top} \mathbf{Y}`, in
+    place, by two sparse products with one entry per node,
+    :math:`O(md)`."""
+    if operator is not None:
+        basis_t, basis = operator
+        y.addmm_(basis, basis_t @ y, alpha=-1.0)
+    return y
 
 
 def orthogonal_propagation(
@@ -103,21 +133,22 @@ def orthogonal_propagation(
         (descending).
     """
     num_nodes = adj_t.size(0)
-    num_comp = int(labels.max()) + 1 if num_nodes > 0 else 0
     u = trivial_directions(degree, labels, keep_largest=degree_direction)
     # A few buffer columns beyond d, so that the filter's damped interval
     # ends below the d-th eigenvalue and the d-th column converges too.
     width = min(embedding_dim + max(4, embedding_dim // 10), num_nodes)
 
+    operator = deflation_operator(u, labels)
+
     def propagate(x: Tensor) -> Tensor:  # (S - sum_c u_c u_c^T) x
-        return deflate(adj_t @ x, u, labels, num_comp)
+        return deflate(adj_t @ x, operator)
 
     x = torch.randn(num_nodes, width, generator=generator,
                     device=adj_t.device, dtype=adj_t.dtype)
     # A node without edges carries no information: its row starts (and,
     # as every step combines rows of S X and X, stays) exactly zero.
     x[degree == 0] = 0.0
-    x = torch.linalg.qr(deflate(x, u, labels, num_comp))[0]
+    x = torch.linalg.qr(deflate(x, operator))[0]
     lower, step = -1.0, 0
     while True:
         # Ritz values of span(X): the filter needs only the smallest (the
@@ -133,17 +164,21 @@ def orthogonal_propagation(
         ritz = torch.linalg.eigvalsh(gram).flip(0)
         # Chebyshev filter damping [-1, b], b = the smallest Ritz value:
         # Y_{k+1} = 2 (S - c) Y_k / e - Y_{k-1}, i.e. a propagation with a
-        # momentum term, renormalised column-wise against overflow.
+        # momentum term (in place), renormalised column-wise every few
+        # steps against overflow.
         upper = float(ritz[-1]) if width > 0 else 0.0
         center, half = (upper + lower) / 2, max((upper - lower) / 2, 1e-6)
-        prev, cur = x, (sx - center * x) / half
+        prev, cur = x, sx.sub_(x, alpha=center).div_(half)
         step += 1
         if callback is not None:
             callback(step - 1)
-        for _ in range(min(filter_degree, num_iterations - step + 1) - 1):
-            nxt = 2.0 * (propagate(cur) - center * cur) / half - prev
-            scale = nxt.norm(dim=0).clamp_min(1e-30)
-            prev, cur = cur / scale, nxt / scale
+        for k in range(min(filter_degree, num_iterations - step + 1) - 1):
+            nxt = propagate(cur).sub_(cur, alpha=center)
+            nxt.mul_(2.0 / half).sub_(prev)
+            prev, cur = cur, nxt
+            if k % 4 == 3:
+                scale = cur.norm(dim=0).clamp_min(1e-30)
+                prev, cur = prev.div_(scale), cur.div_(scale)
             step += 1
             if callback is not None:
                 callback(step - 1)
