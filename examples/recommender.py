@@ -54,7 +54,7 @@ PAPER = {100: 0.242, 200: 0.301, 250: 0.311}
 # change of the class defaults does not change this script): symmetric
 # transitions, no negative edges, no Gaussian noise, whitening and unit rows
 # after every iteration (an orthogonalised propagation).
-HEBBIAN = {'variance': 10.0, 'variance_decay': 1.1, 'negative_weight': 0.0,
+HEBBIAN = {'orthogonalize': False, 'variance': 10.0, 'variance_decay': 1.1, 'negative_weight': 0.0,
                'num_negative_samples': 1, 'gaussian': 'none', 'transition': 'sym',
                'normalize': False, 'whiten': 'iteration'}
 # Chosen on validation users, per split:
@@ -76,7 +76,10 @@ parser.add_argument('--val-draws', type=int, default=5,
                     help='seed draws per validation user (less noise)')
 parser.add_argument('--seed', type=int, default=0)
 parser.add_argument('--methods', nargs='+', default=[
-    'popularity', 'item_knn', 'als', 'spectral', 'hebbian_paper', 'hebbian'])
+    'popularity', 'item_knn', 'als', 'spectral', 'hebbian_paper', 'hebbian'],
+    help='also: spectral_scored (the spectral embedding with the scoring '
+    'choices of ours, chosen on validation), hebbian_default (the class '
+    'defaults) and hebbian_default_scored (with our scoring)')
 parser.add_argument('--threads', type=int, default=1)
 parser.add_argument('--json', default=osp.join(
     osp.dirname(osp.abspath(__file__)), '..', 'benchmarks', 'results',
@@ -142,14 +145,15 @@ def hebbian_paper(train, num_items, dim, seed):
     # The paper's settings, given explicitly, on the count-weighted graph.
     edge_index, edge_weight = co_interaction_graph(train, num_items)
     model = HebbianPropagation(
-        num_items, dim, num_iterations=10, lr=1.0, variance=10.0,
+        num_items, dim, orthogonalize=False, num_iterations=10, lr=1.0,
+        variance=10.0,
         variance_decay=1.1, negative_weight=0.5, num_negative_samples=1,
         gaussian='sample', transition='row', normalize=False, whiten=False,
         seed=seed)
     return model(edge_index, edge_weight)
 
 
-def hebbian_fit(train, dim, weighting, lr, num_iterations, seed):
+def hebbian_fit(train, dim, seed, weighting, lr, num_iterations):
     edge_index, edge_weight = co_interaction_graph(train, num_items,
                                                    weighting)
     model = HebbianPropagation(num_items, dim, num_iterations=num_iterations,
@@ -164,12 +168,33 @@ def hebbian_scorer(embedding, edge_index, edge_weight, count, propagate,
                         edge_weight=edge_weight if propagate else None)
 
 
+def hebbian_default(train, num_items, dim, seed):
+    # The class defaults (since the orthogonal propagation became the
+    # default): what 'pyg-hopfield embed' computes, on the count graph.
+    edge_index, edge_weight = co_interaction_graph(train, num_items)
+    return HebbianPropagation(num_items, dim, seed=seed)(edge_index,
+                                                          edge_weight)
+
+
+def hebbian_default_fit(train, dim, seed, weighting):
+    edge_index, edge_weight = co_interaction_graph(train, num_items,
+                                                   weighting)
+    model = HebbianPropagation(num_items, dim, seed=seed)
+    return model(edge_index, edge_weight), edge_index, edge_weight
+
+
+def spectral_fit(train, dim, seed, weighting):
+    edge_index, edge_weight = co_interaction_graph(train, num_items,
+                                                   weighting)
+    return spectral(train, num_items, dim), edge_index, edge_weight
+
+
 _selection = {}
-_selected_in_call = []  # (dim, split) selected inside a fit call
+_selected_in_call = []  # (method, dim, split) selected inside a fit call
 
 
 @torch.no_grad()
-def select(train, seed, dim):
+def select(train, seed, dim, fit_fn, graph_grid):
     r"""The best (graph, scoring) setting on validation users drawn from the
     training users of this split: the sum of both protocols' hit rates,
     averaged over several seed draws per validation user."""
@@ -180,9 +205,8 @@ def select(train, seed, dim):
     histories = user_histories(train, val_users, num_items)
     count = item_count(fit)
     best, best_score, table = None, -1.0, []
-    for graph in GRAPH_GRID:
-        embedding, edge_index, edge_weight = hebbian_fit(
-            fit, dim, seed=seed, **graph)
+    for graph in graph_grid:
+        embedding, edge_index, edge_weight = fit_fn(fit, dim, seed, **graph)
         for scoring in SCORING_GRID:
             query, candidate = hebbian_scorer(embedding, edge_index,
                                               edge_weight, count, **scoring)
@@ -198,17 +222,18 @@ def select(train, seed, dim):
 
 
 @torch.no_grad()
-def hebbian(train, num_items, dim, seed, split):
+def selected(method, fit_fn, graph_grid, train, dim, seed, split):
+    r"""Selects on validation, then fits on all training users."""
     start = time.perf_counter()
-    best, table = select(train, seed, dim)
-    _selection[(dim, split)] = {'best': best, 'seconds': time.perf_counter() -
-                                    start, 'validation': table}
-    _selected_in_call.append((dim, split))
+    best, table = select(train, seed, dim, fit_fn, graph_grid)
+    key = (method, dim, split)
+    _selection[key] = {'best': best, 'validation': table,
+                       'seconds': time.perf_counter() - start}
+    _selected_in_call.append(key)
     print(f'Split: {split:02d}, selected on validation: {best} '
-          f"({_selection[(dim, split)]['seconds']:.1f} s)", flush=True)
-    embedding, edge_index, edge_weight = hebbian_fit(
-        train, dim, best['weighting'], best['lr'], best['num_iterations'],
-        seed)
+          f"({_selection[key]['seconds']:.1f} s)", flush=True)
+    graph = {key: best[key] for key in graph_grid[0]}
+    embedding, edge_index, edge_weight = fit_fn(train, dim, seed, **graph)
     return hebbian_scorer(embedding, edge_index, edge_weight,
                           item_count(train), best['propagate'],
                           best['popularity_exponent'])
@@ -227,8 +252,8 @@ def run(name, fit):
                                     test_ratio=args.test_ratio,
                                     seed=args.seed, progress=True)
     # 'seconds' is the final fit alone; the selection is reported apart.
-    for dim, split in _selected_in_call:
-        out['seconds'][split] -= _selection[(dim, split)]['seconds']
+    for key in _selected_in_call:
+        out['seconds'][key[2]] -= _selection[key]['seconds']
     _selected_in_call.clear()
     seconds = torch.tensor(out['seconds'], dtype=torch.float64)
     out['seconds_mean'] = float(seconds.mean())
@@ -253,9 +278,26 @@ for dim in args.dims:
         methods[f'Hebbian, paper settings d={dim}'] = \
             lambda t, n, s, dim=dim: hebbian_paper(t, n, dim, args.seed + s)
 for dim in args.dims:
+    if 'hebbian_default' in args.methods:
+        methods[f'Hebbian, class defaults d={dim}'] = \
+            lambda t, n, s, dim=dim: hebbian_default(t, n, dim, args.seed + s)
+for dim in args.dims:
+    if 'hebbian_default_scored' in args.methods:
+        methods[f'Hebbian, class defaults + our scoring d={dim}'] = \
+            lambda t, n, s, dim=dim: selected(
+                'hebbian_default', hebbian_default_fit,
+                [{'weighting': 'count'}], t, dim, args.seed + s, s)
+for dim in args.dims:
+    if 'spectral_scored' in args.methods:
+        methods[f'spectral + our scoring d={dim}'] = \
+            lambda t, n, s, dim=dim: selected(
+                'spectral', spectral_fit, [{'weighting': 'count'}], t, dim,
+                args.seed + s, s)
+for dim in args.dims:
     if 'hebbian' in args.methods:
         methods[f'Hebbian d={dim}'] = \
-            lambda t, n, s, dim=dim: hebbian(t, n, dim, args.seed + s, s)
+            lambda t, n, s, dim=dim: selected(
+                'hebbian', hebbian_fit, GRAPH_GRID, t, dim, args.seed + s, s)
 
 results = {}
 for name, fit in methods.items():
@@ -272,11 +314,12 @@ for dim, value in PAPER.items():
         print(f"{'paper, retailer data d=' + str(dim):<30}{value:>10.3f}"
               f"{'':>18}")
 if _selection:
-    for dim in args.dims:
-        seconds = [v['seconds'] for (d, _), v in _selection.items()
-                   if d == dim]
-        print(f'Hebbian d={dim}: validation selection '
-              f'{np.mean(seconds):.1f} s per split (not in fit)')
+    for method in sorted({m for m, _, _ in _selection}):
+        for dim in args.dims:
+            seconds = [v['seconds'] for (m, d, _), v in _selection.items()
+                       if (m, d) == (method, dim)]
+            print(f'{method} d={dim}: validation selection '
+                  f'{np.mean(seconds):.1f} s per split (not in fit)')
 
 os.makedirs(osp.dirname(osp.abspath(args.json)), exist_ok=True)
 with open(args.json, 'w') as f:
@@ -286,7 +329,7 @@ with open(args.json, 'w') as f:
                'graph_grid': GRAPH_GRID, 'scoring_grid': SCORING_GRID,
                'paper_table4_retailer': PAPER,
                'threads': args.threads, 'results': results,
-               'selection': {f'd={d}, split={i}': v
-                             for (d, i), v in _selection.items()}},
+               'selection': {f'{m} d={d}, split={i}': v
+                             for (m, d, i), v in _selection.items()}},
               f, indent=1)
 print(f'-> {args.json}')
