@@ -116,7 +116,7 @@ def announce_mhn(
             f'about {_minutes(per_epoch * epochs)}')
     stop = (f', stopping {patience} epochs after the best validation AUC'
             if patience else '')
-    print(f'mhn: about {per_epoch:.0f} s per epoch on a 2-core CPU '
+    print(f'mhn: about {per_epoch:.0f} s per epoch on an idle 2-core CPU '
           f'({num_nodes:,} nodes, K={num_memories}); up to {epochs} '
           f'epochs{stop}: {span}. --epochs 0 gives the untrained embedding '
           f'in seconds.', file=sys.stderr)
