@@ -226,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
                           default='torch',
                           help="node classification: LIBLINEAR or the same "
                           "objective solved in torch (faster; on --device)")
+    evaluate.add_argument('--l2', action=argparse.BooleanOptionalAction,
+                          default=True, help='node classification: '
+                          'L2-normalise the embedding rows first, as the '
+                          'results pages do (--no-l2: raw features, slower '
+                          'to fit and lower F1 for mhn)')
     evaluate.add_argument('--plot', default=None, help='ROC curve PNG '
                           '(link-auc)')
     evaluate.add_argument('--json', default=None, help='Write the metrics '
@@ -584,8 +589,9 @@ def _evaluate(args: argparse.Namespace) -> dict:
             solver['device'] = _device(args.device)
         result = evaluation.node_classification(
             embedding, data.y, num_runs=args.runs, seed=args.seed,
-            progress=True, **solver)
+            normalize=args.l2, progress=True, **solver)
         metrics['solver'] = args.solver
+        metrics['l2_normalised'] = args.l2
         metrics.update({k: v for k, v in result.items()
                         if not k.endswith('_runs')})
     elif args.task == 'hit-rate' and 'interaction_index' in data:
