@@ -231,6 +231,7 @@ def test_cli_node_classification_on_cora(data_mirror, tmp_path, capsys,
     metrics = json.loads(result.read_text())
     solver = solver or 'torch'  # the default
     assert metrics['solver'] == solver
+    assert metrics['l2_normalised'] is True  # the default
     assert len(calls) == (2 if solver == 'torch' else 0)  # one per run
     assert 40.0 < metrics['micro_f1'] <= 100.0  # 7 classes: chance ~ 30
     assert 'logistic regression' in capsys.readouterr().err
@@ -326,3 +327,20 @@ def test_cli_mhn_graph_too_small_for_validation(tmp_path, capsys):
                  '4', '--epochs', '2', '--out', str(out)]) == 0
     assert 'no validation split' in capsys.readouterr().err
     assert torch.load(out).shape == (2, 4)
+
+
+def test_cli_node_classification_l2_flag(data_mirror, tmp_path, monkeypatch):
+    from pyg_hopfield import evaluation
+    seen = []
+    monkeypatch.setattr(evaluation, 'node_classification',
+                        lambda *args, **kwargs: seen.append(
+                            kwargs['normalize']) or {'micro_f1': 50.0})
+    for flag, expected in [([], True), (['--no-l2'], False)]:
+        result = tmp_path / 'node.json'
+        assert main(['evaluate', '--task', 'node', '--method', 'hebbian',
+                     '--dim', '8', '--runs', '1', '--dataset', 'Cora',
+                     '--root', str(tmp_path), '--json', str(result)] +
+                    flag) == 0
+        import json
+        assert json.loads(result.read_text())['l2_normalised'] is expected
+    assert seen == [True, False]
