@@ -68,7 +68,9 @@ def embed_hebbian(
     model = HebbianPropagation(num_nodes, args.dim or 200,
                                seed=check_seed(args.seed), **kwargs)
     edge_weight = None if edge_weight is None else edge_weight.to(device)
-    with tqdm(total=model.num_iterations, desc='hebbian', unit='it',
+    total = (model.iterations_for(edge_index) if model.orthogonalize else
+             model.num_iterations)
+    with tqdm(total=total, desc='hebbian', unit='it',
               disable=not getattr(args, 'progress', True)) as bar:
         return model(edge_index.to(device), edge_weight,
                      callback=lambda t: bar.update())
@@ -134,7 +136,10 @@ def embed_mhn(
 ) -> Tensor:
     r"""Trains :class:`~pyg_hopfield.nn.MHNEmbedding` on :math:`k`-hop
     contexts (paper defaults: :math:`K=2000` memories, :math:`T=7` steps,
-    Adam with learning rate 0.01) and returns :math:`\Psi\mathbf{c}`."""
+    Adam with learning rate 0.01) and returns :math:`\Psi\mathbf{c}` of
+    the whole graph. With :obj:`args.patience > 0` it trains on 90% of the
+    edges and stops on the link AUC of the other 10% (plus as many
+    non-edges), keeping the best epoch, the untrained one included."""
     from pyg_hopfield.nn import MHNEmbedding
     from pyg_hopfield.transforms import KHopContext
     check_edge_index(edge_index, num_nodes, edge_weight)
