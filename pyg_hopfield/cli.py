@@ -105,7 +105,8 @@ def _add_method_arguments(parser: argparse.ArgumentParser) -> None:
                          "output; classification: the paper's update as "
                          'whitened power iteration')
     hebbian.add_argument('--iterations', type=int, default=None,
-                         help='propagation iterations (80; paper 10)')
+                         help='propagation iterations (auto: 24 when the '
+                         'average degree is >= 10, else 80; paper 10)')
     hebbian.add_argument('--degree-direction',
                          choices=('auto', 'true', 'false'), default=None,
                          help="orthogonal: keep the degree direction "

@@ -68,7 +68,9 @@ def embed_hebbian(
     model = HebbianPropagation(num_nodes, args.dim or 200,
                                seed=check_seed(args.seed), **kwargs)
     edge_weight = None if edge_weight is None else edge_weight.to(device)
-    with tqdm(total=model.num_iterations, desc='hebbian', unit='it',
+    total = (model.iterations_for(edge_index) if model.orthogonalize else
+             model.num_iterations)
+    with tqdm(total=total, desc='hebbian', unit='it',
               disable=not getattr(args, 'progress', True)) as bar:
         return model(edge_index.to(device), edge_weight,
                      callback=lambda t: bar.update())

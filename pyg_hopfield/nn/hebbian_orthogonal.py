@@ -22,6 +22,13 @@ DEGREE_DIRECTION_MIN_AVG_DEGREE = 10.0
 
 DEGREE_DIRECTION_MODES = ('auto', True, False)
 
+#: ``num_iterations='auto'``: propagation steps on graphs whose average
+#: degree reaches :data:`DEGREE_DIRECTION_MIN_AVG_DEGREE` (fast mixing:
+#: three Chebyshev rounds) and on sparser graphs (long diameters converge
+#: slowly; Power gains 0.04 AUC from 40 to 80 steps).
+DENSE_NUM_ITERATIONS = 24
+SPARSE_NUM_ITERATIONS = 80
+
 
 def connected_components(edge_index: Tensor, num_nodes: int) -> Tensor:
     r"""The connected-component label of every node (edges read as

@@ -106,7 +106,8 @@ class HebbianPropagation(torch.nn.Module):
     Ritz value of the current block, a few buffer columns beyond :math:`d`)
     and amplifies those above :math:`b`; :math:`\mathrm{orth}` is a QR
     factorisation, the whitening Cleora applies between iterations.  After
-    :math:`T` (:obj:`num_iterations`) steps, Rayleigh--Ritz gives
+    :math:`T` (:obj:`num_iterations`: 24 when the average degree is at
+    least 10, else 80) steps, Rayleigh--Ritz gives
     :math:`\mathbf{V}` and :math:`\boldsymbol{\Lambda}` and the embedding is
 
     .. math::
@@ -166,8 +167,10 @@ class HebbianPropagation(torch.nn.Module):
     Args:
         num_nodes (int): The number of nodes :math:`m`.
         embedding_dim (int): The size :math:`d` of each embedding.
-        num_iterations (int, optional): The number :math:`T` of propagation
-            steps. (default: :obj:`80`; the paper: :obj:`10`)
+        num_iterations (int or str, optional): The number :math:`T` of
+            propagation steps; :obj:`'auto'` (orthogonal mode only) takes 24
+            when the average degree is at least 10 and 80 otherwise.
+            (default: :obj:`'auto'`; the paper: :obj:`10`)
         orthogonalize (bool, optional): The orthogonal propagation
             (:obj:`True`) or the paper's update. (default: :obj:`True`)
         degree_direction (bool or str, optional): Keep the largest
@@ -214,7 +217,7 @@ class HebbianPropagation(torch.nn.Module):
         self,
         num_nodes: int,
         embedding_dim: int,
-        num_iterations: int = 80,
+        num_iterations: Union[int, str] = 'auto',
         orthogonalize: bool = True,
         degree_direction: Union[bool, str] = 'auto',
         eigenvalue_exponent: float = 1.0,
@@ -234,7 +237,8 @@ class HebbianPropagation(torch.nn.Module):
         super().__init__()
         check_int(num_nodes, 'num_nodes')
         check_int(embedding_dim, 'embedding_dim')
-        check_int(num_iterations, 'num_iterations', minimum=0)
+        if num_iterations != 'auto' or not orthogonalize:
+            check_int(num_iterations, 'num_iterations', minimum=0)
         check_int(filter_degree, 'filter_degree')
         check_int(num_negative_samples, 'num_negative_samples',
                   minimum=0)
@@ -335,6 +339,18 @@ class HebbianPropagation(torch.nn.Module):
             self._cache_key, self._cache = key, out
         return out
 
+    def iterations_for(self, edge_index: Tensor) -> int:
+        r"""The number of propagation steps: :obj:`num_iterations`, or with
+        :obj:`'auto'` 24 (three rounds) when the average degree is at least
+        10 (dense graphs mix fast: more steps change nothing measurable)
+        and 80 otherwise."""
+        if self.num_iterations != 'auto':
+            return self.num_iterations
+        average_degree = edge_index.size(1) / max(self.num_nodes, 1)
+        if average_degree >= HO.DEGREE_DIRECTION_MIN_AVG_DEGREE:
+            return HO.DENSE_NUM_ITERATIONS
+        return HO.SPARSE_NUM_ITERATIONS
+
     def keeps_degree_direction(self, edge_index: Tensor) -> bool:
         r"""Whether the largest component's degree direction is kept:
         :obj:`degree_direction`, or with :obj:`'auto'` whether the average
@@ -391,7 +407,7 @@ class HebbianPropagation(torch.nn.Module):
             adj_t, _, degree, labels = cache
             out, _ = HO.orthogonal_propagation(
                 adj_t, degree, labels, self.embedding_dim,
-                num_iterations=self.num_iterations,
+                num_iterations=self.iterations_for(edge_index),
                 filter_degree=self.filter_degree,
                 eigenvalue_exponent=self.eigenvalue_exponent,
                 degree_direction=self.keeps_degree_direction(edge_index),

@@ -186,3 +186,20 @@ def test_repr_and_presets():
                           "normalize=True)")
     with pytest.raises(ValueError, match="'preset' must be one of"):
         HebbianPropagation.from_preset('best', 10, 4)
+
+
+def test_auto_iterations_rule():
+    sparse, num_nodes = two_components()
+    model = HebbianPropagation(num_nodes, 2)
+    assert model.iterations_for(sparse) == 80
+    steps = []
+    model(sparse, callback=steps.append)
+    assert len(steps) == 80
+    full = torch.combinations(torch.arange(12)).t()
+    full = torch.cat([full, full.flip(0)], dim=1)  # average degree 11
+    assert HebbianPropagation(12, 2).iterations_for(full) == 24
+    assert HebbianPropagation(12, 2, num_iterations=5).iterations_for(
+        full) == 5
+    with pytest.raises(ValueError, match="'num_iterations'"):
+        HebbianPropagation(12, 2, num_iterations='auto', orthogonalize=False,
+                           transition='row')
