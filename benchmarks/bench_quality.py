@@ -539,6 +539,33 @@ def hebbian_defaults():
             if v.default is not inspect.Parameter.empty}
 
 
+def source_state():
+    r"""The commit, the uncommitted package files and a hash of the
+    Hebbian sources, which tie the results to the defaults that ran."""
+    import glob
+    import hashlib
+    import subprocess
+    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+    def git(*cmd):
+        try:
+            return subprocess.run(['git', *cmd], cwd=root, text=True,
+                                  capture_output=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return None
+
+    digest = hashlib.sha256()
+    for path in sorted(glob.glob(osp.join(root, 'pyg_hopfield', 'nn',
+                                          'hebbian_*.py'))):
+        with open(path, 'rb') as f:
+            digest.update(f.read())
+    status = git('status', '--porcelain', '--', 'pyg_hopfield')
+    return {'commit': (git('rev-parse', 'HEAD') or '').strip() or None,
+            'uncommitted': None if status is None else
+            [line[3:] for line in status.splitlines()],
+            'hebbian_sha256': digest.hexdigest()}
+
+
 def save(results, path):
     results['finished'] = datetime.datetime.now(
         datetime.timezone.utc).isoformat(timespec='seconds')
@@ -557,6 +584,7 @@ def main(argv=None):
                              'normalize': True},
                          mhn=mhn_label(args)),
         'hebbian_defaults': hebbian_defaults(),
+        'source': source_state(),
         'versions': versions(),
         'threads': {'torch': torch.get_num_threads(),
                     'env': os.environ.get('OMP_NUM_THREADS')},
