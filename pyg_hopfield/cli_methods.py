@@ -68,9 +68,8 @@ def embed_hebbian(
     model = HebbianPropagation(num_nodes, args.dim or 200,
                                seed=check_seed(args.seed), **kwargs)
     edge_weight = None if edge_weight is None else edge_weight.to(device)
-    total = (model.iterations_for(edge_index) if model.orthogonalize else
-             model.num_iterations)
-    with tqdm(total=total, desc='hebbian', unit='it',
+    with tqdm(total=model.iterations_for(edge_index), desc='hebbian',
+              unit='it',
               disable=not getattr(args, 'progress', True)) as bar:
         return model(edge_index.to(device), edge_weight,
                      callback=lambda t: bar.update())

@@ -14,6 +14,7 @@ from typing import Callable, Optional, Tuple
 
 import torch
 from torch import Tensor
+from torch_geometric.utils.sparse import index2ptr
 
 #: The average degree from which ``degree_direction='auto'`` keeps the
 #: degree direction of the largest component (chosen on the training edges
@@ -80,15 +81,12 @@ def deflation_operator(
     num_comp, num_nodes = int(comp.max()) + 1, u.numel()
     values = u[nodes]
     order = torch.argsort(comp, stable=True)
-    crow = torch.zeros(num_comp + 1, dtype=torch.long, device=u.device)
-    torch.cumsum(torch.bincount(comp, minlength=num_comp), 0, out=crow[1:])
-    basis_t = torch.sparse_csr_tensor(crow, nodes[order], values[order],
+    basis_t = torch.sparse_csr_tensor(index2ptr(comp[order], num_comp),
+                                      nodes[order], values[order],
                                       (num_comp, num_nodes))
-    crow = torch.zeros(num_nodes + 1, dtype=torch.long, device=u.device)
-    crow[nodes + 1] = 1
-    crow = torch.cumsum(crow, 0)
-    basis = torch.sparse_csr_tensor(crow, comp, values,
-                                    (num_nodes, num_comp))
+    # nonzero() returns the nodes sorted: they are the CSR rows as they are.
+    basis = torch.sparse_csr_tensor(index2ptr(nodes, num_nodes), comp,
+                                    values, (num_nodes, num_comp))
     return basis_t, basis
 
 

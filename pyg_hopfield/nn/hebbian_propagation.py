@@ -5,6 +5,7 @@ from typing import Callable, Optional, Tuple, Union
 import torch
 from torch import Tensor
 from torch_geometric.data import Data
+from torch_geometric.utils import scatter
 
 from pyg_hopfield.nn import hebbian_functional as HF
 from pyg_hopfield.nn import hebbian_orthogonal as HO
@@ -52,10 +53,8 @@ def _same_key(old: Tuple, new: Tuple) -> bool:
 
 
 def check_node_index(index: Tensor, num_nodes: int, name: str) -> None:
-    if not isinstance(index, Tensor) or index.dtype in (torch.float16,
-                                                        torch.float32,
-                                                        torch.float64,
-                                                        torch.bool):
+    if not isinstance(index, Tensor) or index.is_floating_point() \
+            or index.dtype == torch.bool:
         raise ValueError(f"'{name}' must be an integer tensor of node "
                          f"indices")
     if index.numel() > 0 and (int(index.min()) < 0
@@ -331,8 +330,8 @@ class HebbianPropagation(torch.nn.Module):
         if self.orthogonalize:
             weight = (torch.ones(edge_index.size(1), device=edge_index.device)
                       if edge_weight is None else edge_weight.float())
-            degree = torch.zeros(self.num_nodes, device=edge_index.device)
-            degree.index_add_(0, edge_index[1].long(), weight)
+            degree = scatter(weight, edge_index[1].long(), 0,
+                             dim_size=self.num_nodes, reduce='sum')
             out = out + (degree,
                          HO.connected_components(edge_index, self.num_nodes))
         if self.cached:
@@ -346,10 +345,13 @@ class HebbianPropagation(torch.nn.Module):
         and 80 otherwise."""
         if self.num_iterations != 'auto':
             return self.num_iterations
+        return (HO.DENSE_NUM_ITERATIONS if self._is_dense(edge_index) else
+                HO.SPARSE_NUM_ITERATIONS)
+
+    def _is_dense(self, edge_index: Tensor) -> bool:
+        # The one graph statistic behind both 'auto' rules.
         average_degree = edge_index.size(1) / max(self.num_nodes, 1)
-        if average_degree >= HO.DEGREE_DIRECTION_MIN_AVG_DEGREE:
-            return HO.DENSE_NUM_ITERATIONS
-        return HO.SPARSE_NUM_ITERATIONS
+        return average_degree >= HO.DEGREE_DIRECTION_MIN_AVG_DEGREE
 
     def keeps_degree_direction(self, edge_index: Tensor) -> bool:
         r"""Whether the largest component's degree direction is kept:
@@ -358,8 +360,7 @@ class HebbianPropagation(torch.nn.Module):
         :data:`~pyg_hopfield.nn.hebbian_orthogonal.DEGREE_DIRECTION_MIN_AVG_DEGREE`."""
         if self.degree_direction != 'auto':
             return bool(self.degree_direction)
-        average_degree = edge_index.size(1) / max(self.num_nodes, 1)
-        return average_degree >= HO.DEGREE_DIRECTION_MIN_AVG_DEGREE
+        return self._is_dense(edge_index)
 
     @torch.no_grad()
     def forward(
@@ -387,13 +388,13 @@ class HebbianPropagation(torch.nn.Module):
                 after each iteration :obj:`t`, e.g. to advance a progress
                 bar. (default: :obj:`None`)
         """
-        graph_nodes = None if isinstance(edge_index, Tensor) else True
         if is_dgl_graph(edge_index) and edge_weight is None and \
                 'edge_weight' in getattr(edge_index, 'edata', {}):
             edge_weight = edge_index.edata['edge_weight']
         edge_index, edge_weight, num_nodes = to_edge_index(
             edge_index, edge_weight,
-            num_nodes=None if graph_nodes else self.num_nodes,
+            num_nodes=self.num_nodes if isinstance(edge_index, Tensor) else
+            None,
             allow_empty=False)
         if num_nodes != self.num_nodes:
             raise ValueError(f"the graph has {num_nodes} nodes ('num_nodes' "
