@@ -15,6 +15,7 @@ of a whole default embedding, and its edge-dim throughput counts its steps.
 Writes benchmarks/results/hebbian.json. Not a timed test: the figures are
 only comparable within one run on one machine.
 """
+
 import argparse
 import json
 import multiprocessing as mp
@@ -28,10 +29,14 @@ import torch
 METHODS = {
     'bare torch.sparse.mm loop': None,
     "HebbianPropagation (paper: 'sample' + negatives)": ('paper', {}),
-    "HebbianPropagation (gaussian='kernel')": ('paper',
-                                               dict(gaussian='kernel')),
-    'HebbianPropagation (improved)': ('paper', dict(
-        negative_weight=0.0, transition='sym', normalize=True)),
+    "HebbianPropagation (gaussian='kernel')": (
+        'paper',
+        dict(gaussian='kernel'),
+    ),
+    'HebbianPropagation (improved)': (
+        'paper',
+        dict(negative_weight=0.0, transition='sym', normalize=True),
+    ),
     'HebbianPropagation (default: orthogonal)': ('orthogonal', {}),
 }
 
@@ -44,6 +49,7 @@ def _graph(spec, root):
         half = torch.randint(0, num_nodes, (2, num_edges // 2), generator=gen)
         return torch.cat([half, half.flip(0)], 1), num_nodes
     from pyg_hopfield.datasets import load
+
     data = load(spec, root=root)[0]
     return data.edge_index, data.num_nodes
 
@@ -66,6 +72,7 @@ def _reset_peak():
 def _measure(spec, root, method, dim, num_iterations, repeats, queue):
     from pyg_hopfield.nn import HebbianPropagation
     from pyg_hopfield.nn import hebbian_functional as HF
+
     edge_index, num_nodes = _graph(spec, root)
     entry = METHODS[method]
     if entry is None:
@@ -80,13 +87,15 @@ def _measure(spec, root, method, dim, num_iterations, repeats, queue):
         preset, kwargs = entry
         if preset == 'paper':
             kwargs = dict(kwargs, num_iterations=num_iterations)
-        model = HebbianPropagation.from_preset(preset, num_nodes, dim,
-                                               seed=0, **kwargs)
+        model = HebbianPropagation.from_preset(
+            preset, num_nodes, dim, seed=0, **kwargs
+        )
         num_iterations = model.num_iterations
         model.transition_matrix(edge_index)  # cache the CSR, as the bare loop
 
         def run():
             return model(edge_index)
+
     run()  # warm-up
     base = _reset_peak()
     times = []
@@ -95,17 +104,25 @@ def _measure(spec, root, method, dim, num_iterations, repeats, queue):
         run()
         times.append(time.perf_counter() - t)
     peak = _status('VmHWM') - base
-    queue.put(dict(seconds=min(times), seconds_all=times,
-                   peak_mib=peak / 1024, num_nodes=num_nodes,
-                   num_edges=edge_index.size(1),
-                   num_iterations=num_iterations))
+    queue.put(
+        dict(
+            seconds=min(times),
+            seconds_all=times,
+            peak_mib=peak / 1024,
+            num_nodes=num_nodes,
+            num_edges=edge_index.size(1),
+            num_iterations=num_iterations,
+        )
+    )
 
 
 def measure(spec, root, method, dim, num_iterations, repeats):
     ctx = mp.get_context('spawn')
     queue = ctx.Queue()
-    proc = ctx.Process(target=_measure, args=(spec, root, method, dim,
-                                              num_iterations, repeats, queue))
+    proc = ctx.Process(
+        target=_measure,
+        args=(spec, root, method, dim, num_iterations, repeats, queue),
+    )
     proc.start()
     out = queue.get()
     proc.join()
@@ -114,51 +131,78 @@ def measure(spec, root, method, dim, num_iterations, repeats):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--datasets', nargs='+',
-                        default=['BlogCatalog', 'AstroPh'])
+    parser.add_argument(
+        '--datasets', nargs='+', default=['BlogCatalog', 'AstroPh']
+    )
     parser.add_argument('--dim', type=int, default=200)
-    parser.add_argument('--num-iterations', type=int, default=10,
-                        help="iterations of the bare loop and of the "
-                        "paper's update (the orthogonal default runs its "
-                        "own 80)")
+    parser.add_argument(
+        '--num-iterations',
+        type=int,
+        default=10,
+        help='iterations of the bare loop and of the '
+        "paper's update (the orthogonal default runs its "
+        'own 80)',
+    )
     parser.add_argument('--repeats', type=int, default=3)
-    parser.add_argument('--scaling-edges', nargs='*', type=float,
-                        default=[1e5, 1e6, 1e7])
+    parser.add_argument(
+        '--scaling-edges', nargs='*', type=float, default=[1e5, 1e6, 1e7]
+    )
     parser.add_argument('--scaling-dim', type=int, default=64)
     parser.add_argument('--root', default=None)
-    parser.add_argument('--out', default=osp.join(
-        osp.dirname(osp.abspath(__file__)), 'results', 'hebbian.json'))
+    parser.add_argument(
+        '--out',
+        default=osp.join(
+            osp.dirname(osp.abspath(__file__)), 'results', 'hebbian.json'
+        ),
+    )
     args = parser.parse_args()
 
     rows = []
     specs = [(d, args.dim, list(METHODS)) for d in args.datasets]
-    specs += [(f'synthetic:{e:g}', args.scaling_dim,
-               list(METHODS)[:2]) for e in args.scaling_edges]
+    specs += [
+        (f'synthetic:{e:g}', args.scaling_dim, list(METHODS)[:2])
+        for e in args.scaling_edges
+    ]
     for spec, dim, methods in specs:
         bare = None
         for method in methods:
-            r = measure(spec, args.root, method, dim, args.num_iterations,
-                        args.repeats)
+            r = measure(
+                spec, args.root, method, dim, args.num_iterations, args.repeats
+            )
             bare = bare or r
-            r.update(graph=spec, method=method, dim=dim,
-                     ratio_to_bare=r['seconds'] / bare['seconds'],
-                     memory_ratio_to_bare=r['peak_mib'] /
-                     max(bare['peak_mib'], 1e-9),
-                     edge_dims_per_second=r['num_edges'] * dim *
-                     r['num_iterations'] / r['seconds'])
+            r.update(
+                graph=spec,
+                method=method,
+                dim=dim,
+                ratio_to_bare=r['seconds'] / bare['seconds'],
+                memory_ratio_to_bare=r['peak_mib']
+                / max(bare['peak_mib'], 1e-9),
+                edge_dims_per_second=r['num_edges']
+                * dim
+                * r['num_iterations']
+                / r['seconds'],
+            )
             rows.append(r)
-            print(f'{spec:18s} d={dim:3d} T={r["num_iterations"]:2d} '
-                  f'{method:50s} '
-                  f'{r["seconds"]:7.3f} s ({r["ratio_to_bare"]:.2f}x bare) '
-                  f'peak {r["peak_mib"]:7.1f} MiB '
-                  f'({r["memory_ratio_to_bare"]:.2f}x) '
-                  f'{r["edge_dims_per_second"] / 1e9:.2f} G edge-dim/s',
-                  flush=True)
+            print(
+                f'{spec:18s} d={dim:3d} T={r["num_iterations"]:2d} '
+                f'{method:50s} '
+                f'{r["seconds"]:7.3f} s ({r["ratio_to_bare"]:.2f}x bare) '
+                f'peak {r["peak_mib"]:7.1f} MiB '
+                f'({r["memory_ratio_to_bare"]:.2f}x) '
+                f'{r["edge_dims_per_second"] / 1e9:.2f} G edge-dim/s',
+                flush=True,
+            )
     with open(args.out, 'w') as f:
-        json.dump(dict(num_iterations=args.num_iterations,
-                       torch=torch.__version__,
-                       threads=torch.get_num_threads(), results=rows), f,
-                  indent=1)
+        json.dump(
+            dict(
+                num_iterations=args.num_iterations,
+                torch=torch.__version__,
+                threads=torch.get_num_threads(),
+                results=rows,
+            ),
+            f,
+            indent=1,
+        )
     print(f'wrote {args.out}')
 
 

@@ -21,6 +21,7 @@ Parts (each merges its numbers into ``benchmarks/results/mhn.json``):
 
     python benchmarks/bench_mhn.py --part dynamics
 """
+
 import argparse
 import json
 import multiprocessing as mp
@@ -38,6 +39,7 @@ PAPER_MICRO_F1 = 40.26
 
 def get_data(root, name='BlogCatalog'):
     from pyg_hopfield.datasets import load
+
     return load(name, root)[0]
 
 
@@ -48,22 +50,38 @@ def _solver(args) -> dict:
     return dict(solver=args.solver)
 
 
-def _dynamics_worker(queue, dynamics, root, memories, batch_size, num_batches,
-                     threads, device='cpu', negatives=None):
+def _dynamics_worker(
+    queue,
+    dynamics,
+    root,
+    memories,
+    batch_size,
+    num_batches,
+    threads,
+    device='cpu',
+    negatives=None,
+):
     torch.set_num_threads(threads)
     from pyg_hopfield.nn import MHNEmbedding
     from pyg_hopfield.transforms import KHopContext
+
     cuda = device != 'cpu'
     data = get_data(root)
     context = KHopContext(k=1).context(data.edge_index, data.num_nodes)
     context = context.to(device)
     torch.manual_seed(0)
-    model = MHNEmbedding(data.num_nodes, memories, dynamics=dynamics,
-                         num_negative_samples=negatives).to(device)
+    model = MHNEmbedding(
+        data.num_nodes,
+        memories,
+        dynamics=dynamics,
+        num_negative_samples=negatives,
+    ).to(device)
     # As MHNEmbedding.fit does:
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.01,
-                                 fused=torch.device(device).type in ('cpu',
-                                                                     'cuda'))
+    optimizer = torch.optim.Adam(
+        model.parameters(),
+        lr=0.01,
+        fused=torch.device(device).type in ('cpu', 'cuda'),
+    )
     loader = model.loader(context, batch_size=batch_size, shuffle=True)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     times = []
@@ -84,10 +102,13 @@ def _dynamics_worker(queue, dynamics, root, memories, batch_size, num_batches,
             times.append(time.perf_counter() - start)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     num_steps = -(-data.num_nodes // batch_size)
-    out = dict(seconds_per_batch=sum(times) / len(times),
-               batches_timed=len(times),
-               seconds_per_epoch=sum(times) / len(times) * num_steps,
-               peak_rss_mb=rss / 1024, baseline_rss_mb=rss0 / 1024)
+    out = dict(
+        seconds_per_batch=sum(times) / len(times),
+        batches_timed=len(times),
+        seconds_per_epoch=sum(times) / len(times) * num_steps,
+        peak_rss_mb=rss / 1024,
+        baseline_rss_mb=rss0 / 1024,
+    )
     if cuda:
         out['peak_cuda_mb'] = torch.cuda.max_memory_allocated() / 2**20
         out['device_name'] = torch.cuda.get_device_name()
@@ -97,36 +118,60 @@ def _dynamics_worker(queue, dynamics, root, memories, batch_size, num_batches,
 def part_dynamics(args):
     ctx = mp.get_context('spawn')
     out = {}
-    variants = [('memory', 'memory', args.batches, None),
-                ('literal', 'literal', args.literal_batches, None)]
+    variants = [
+        ('memory', 'memory', args.batches, None),
+        ('literal', 'literal', args.literal_batches, None),
+    ]
     if args.negatives:  # sampled softmax, same run
-        variants.append(('memory_sampled', 'memory', args.batches,
-                         args.negatives))
+        variants.append(
+            ('memory_sampled', 'memory', args.batches, args.negatives)
+        )
     for name, dynamics, num_batches, negatives in variants:
         queue = ctx.Queue()
-        proc = ctx.Process(target=_dynamics_worker, args=(
-            queue, dynamics, args.root, args.memories, args.batch_size,
-            num_batches, args.threads, args.device, negatives))
+        proc = ctx.Process(
+            target=_dynamics_worker,
+            args=(
+                queue,
+                dynamics,
+                args.root,
+                args.memories,
+                args.batch_size,
+                num_batches,
+                args.threads,
+                args.device,
+                negatives,
+            ),
+        )
         proc.start()
         out[name] = queue.get()
         proc.join()
         print(name, out[name], flush=True)
-    out['speedup'] = (out['literal']['seconds_per_epoch'] /
-                      out['memory']['seconds_per_epoch'])
+    out['speedup'] = (
+        out['literal']['seconds_per_epoch']
+        / out['memory']['seconds_per_epoch']
+    )
     if args.negatives:
-        out['sampled_speedup'] = (out['memory']['seconds_per_epoch'] /
-                                  out['memory_sampled']['seconds_per_epoch'])
+        out['sampled_speedup'] = (
+            out['memory']['seconds_per_epoch']
+            / out['memory_sampled']['seconds_per_epoch']
+        )
     peak = 'peak_rss_mb' if args.device == 'cpu' else 'peak_cuda_mb'
     out['memory_ratio'] = out['literal'][peak] / out['memory'][peak]
-    out['config'] = dict(dataset='BlogCatalog', K=args.memories,
-                         device=args.device,
-                         batch_size=args.batch_size, steps=7,
-                         negatives=args.negatives, optimizer='fused Adam',
-                         threads=torch.get_num_threads()
-                         if args.threads is None else args.threads,
-                         note='seconds_per_epoch = mean step time x '
-                         'ceil(m / batch_size); peak_rss_mb is the peak '
-                         'resident memory of a fresh process')
+    out['config'] = dict(
+        dataset='BlogCatalog',
+        K=args.memories,
+        device=args.device,
+        batch_size=args.batch_size,
+        steps=7,
+        negatives=args.negatives,
+        optimizer='fused Adam',
+        threads=torch.get_num_threads()
+        if args.threads is None
+        else args.threads,
+        note='seconds_per_epoch = mean step time x '
+        'ceil(m / batch_size); peak_rss_mb is the peak '
+        'resident memory of a fresh process',
+    )
     return out
 
 
@@ -134,19 +179,27 @@ def part_time_to_f1(args):
     from pyg_hopfield.evaluation import node_classification
     from pyg_hopfield.nn import MHNEmbedding
     from pyg_hopfield.transforms import KHopContext
+
     torch.set_num_threads(args.threads)
     data = get_data(args.root)
     torch.manual_seed(0)
     start = time.perf_counter()
     context = KHopContext(k=args.k).context(data.edge_index, data.num_nodes)
     context = context.to(args.device)
-    model = MHNEmbedding(data.num_nodes, args.memories,
-                         num_negative_samples=args.negatives,
-                         init_std=args.init_std,
-                         mask=args.mask).to(args.device)
+    model = MHNEmbedding(
+        data.num_nodes,
+        args.memories,
+        num_negative_samples=args.negatives,
+        init_std=args.init_std,
+        mask=args.mask,
+    ).to(args.device)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
-    loader = model.loader(context, torch.Generator().manual_seed(1),
-                          batch_size=args.batch_size, shuffle=True)
+    loader = model.loader(
+        context,
+        torch.Generator().manual_seed(1),
+        batch_size=args.batch_size,
+        shuffle=True,
+    )
     solver = _solver(args)
     train_time = time.perf_counter() - start  # context building counts
     history, reached = [], None
@@ -163,49 +216,80 @@ def part_time_to_f1(args):
         train_time += time.perf_counter() - start
         if args.eval_from == 0 or epoch < args.eval_from:
             continue
-        res = node_classification(z, data.y, num_runs=2, normalize=True,
-                                  **solver)
-        history.append(dict(epoch=epoch, train_time=train_time,
-                            micro_f1=res['micro_f1'],
-                            macro_f1=res['macro_f1']))
+        res = node_classification(
+            z, data.y, num_runs=2, normalize=True, **solver
+        )
+        history.append(
+            dict(
+                epoch=epoch,
+                train_time=train_time,
+                micro_f1=res['micro_f1'],
+                macro_f1=res['macro_f1'],
+            )
+        )
         print(history[-1], flush=True)
         if res['micro_f1'] >= PAPER_MICRO_F1 and args.eval_from > 0:
             reached = history[-1]
             break
-    final = node_classification(z, data.y, num_runs=args.final_runs,
-                                normalize=True, **solver)
+    final = node_classification(
+        z, data.y, num_runs=args.final_runs, normalize=True, **solver
+    )
     if reached is None and final['micro_f1'] >= PAPER_MICRO_F1:
-        reached = dict(epoch=epoch, train_time=train_time,
-                       micro_f1=final['micro_f1'])
-    return dict(config=dict(K=args.memories, batch_size=args.batch_size,
-                            lr=args.lr, k=args.k, negatives=args.negatives,
-                            init_std=args.init_std, mask=args.mask,
-                            device=args.device, solver=args.solver,
-                            l2_normalised=True,
-                            eval_from=args.eval_from, epochs=args.epochs),
-                target_micro_f1=PAPER_MICRO_F1, reached=reached,
-                history=history, final_micro_f1=final['micro_f1'],
-                final_macro_f1=final['macro_f1'],
-                final_runs=args.final_runs, final_train_time=train_time)
+        reached = dict(
+            epoch=epoch, train_time=train_time, micro_f1=final['micro_f1']
+        )
+    return dict(
+        config=dict(
+            K=args.memories,
+            batch_size=args.batch_size,
+            lr=args.lr,
+            k=args.k,
+            negatives=args.negatives,
+            init_std=args.init_std,
+            mask=args.mask,
+            device=args.device,
+            solver=args.solver,
+            l2_normalised=True,
+            eval_from=args.eval_from,
+            epochs=args.epochs,
+        ),
+        target_micro_f1=PAPER_MICRO_F1,
+        reached=reached,
+        history=history,
+        final_micro_f1=final['micro_f1'],
+        final_macro_f1=final['macro_f1'],
+        final_runs=args.final_runs,
+        final_train_time=train_time,
+    )
 
 
 def part_node2vec(args):
     sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
     import random_walk_op
+
     random_walk_op.register()
     from torch_geometric.nn import Node2Vec
 
     from pyg_hopfield.evaluation import node_classification
+
     torch.set_num_threads(args.threads)
     solver = _solver(args)
     data = get_data(args.root)
     torch.manual_seed(0)
-    model = Node2Vec(data.edge_index, embedding_dim=128, walk_length=20,
-                     context_size=10, walks_per_node=args.walks_per_node,
-                     num_negative_samples=1, p=1.0, q=1.0,
-                     sparse=True).to(args.device)
-    loader = model.loader(batch_size=128, shuffle=True,
-                          num_workers=args.workers)
+    model = Node2Vec(
+        data.edge_index,
+        embedding_dim=128,
+        walk_length=20,
+        context_size=10,
+        walks_per_node=args.walks_per_node,
+        num_negative_samples=1,
+        p=1.0,
+        q=1.0,
+        sparse=True,
+    ).to(args.device)
+    loader = model.loader(
+        batch_size=128, shuffle=True, num_workers=args.workers
+    )
     optimizer = torch.optim.SparseAdam(list(model.parameters()), lr=0.01)
     train_time, history, best = 0.0, [], None
     for epoch in range(1, args.node2vec_epochs + 1):
@@ -213,8 +297,7 @@ def part_node2vec(args):
         model.train()
         for pos_rw, neg_rw in loader:
             optimizer.zero_grad()
-            loss = model.loss(pos_rw.to(args.device),
-                              neg_rw.to(args.device))
+            loss = model.loss(pos_rw.to(args.device), neg_rw.to(args.device))
             loss.backward()
             optimizer.step()
             if time.perf_counter() - start > args.node2vec_budget:
@@ -223,29 +306,46 @@ def part_node2vec(args):
         with torch.no_grad():
             z = model().cpu()
         res = node_classification(z, data.y, num_runs=2, **solver)
-        history.append(dict(epoch=epoch, train_time=train_time,
-                            loss=float(loss), micro_f1=res['micro_f1'],
-                            macro_f1=res['macro_f1']))
+        history.append(
+            dict(
+                epoch=epoch,
+                train_time=train_time,
+                loss=float(loss),
+                micro_f1=res['micro_f1'],
+                macro_f1=res['macro_f1'],
+            )
+        )
         print(history[-1], flush=True)
         if best is None or res['micro_f1'] > best['micro_f1']:
             best = history[-1]
             best_z = z
         if train_time > args.node2vec_budget:
             break
-    final = node_classification(best_z, data.y, num_runs=args.final_runs,
-                                **solver)
-    return dict(config=dict(embedding_dim=128, walk_length=20,
-                            device=args.device, workers=args.workers,
-                            solver=args.solver,
-                            context_size=10,
-                            walks_per_node=args.walks_per_node, p=1, q=1,
-                            batch_size=128, lr=0.01,
-                            optimizer='SparseAdam',
-                            budget_seconds=args.node2vec_budget),
-                history=history, best=best,
-                best_micro_f1=final['micro_f1'],
-                best_macro_f1=final['macro_f1'],
-                final_runs=args.final_runs)
+    final = node_classification(
+        best_z, data.y, num_runs=args.final_runs, **solver
+    )
+    return dict(
+        config=dict(
+            embedding_dim=128,
+            walk_length=20,
+            device=args.device,
+            workers=args.workers,
+            solver=args.solver,
+            context_size=10,
+            walks_per_node=args.walks_per_node,
+            p=1,
+            q=1,
+            batch_size=128,
+            lr=0.01,
+            optimizer='SparseAdam',
+            budget_seconds=args.node2vec_budget,
+        ),
+        history=history,
+        best=best,
+        best_micro_f1=final['micro_f1'],
+        best_macro_f1=final['macro_f1'],
+        final_runs=args.final_runs,
+    )
 
 
 def spectral_embedding(edge_index, num_nodes, dim=128):
@@ -253,11 +353,13 @@ def spectral_embedding(edge_index, num_nodes, dim=128):
     import numpy as np
     import scipy.sparse as sp
     from scipy.sparse.linalg import eigsh
+
     row, col = edge_index.numpy()
-    adj = sp.csr_matrix((np.ones(row.size), (row, col)),
-                        shape=(num_nodes, num_nodes))
+    adj = sp.csr_matrix(
+        (np.ones(row.size), (row, col)), shape=(num_nodes, num_nodes)
+    )
     deg = np.asarray(adj.sum(1)).ravel()
-    inv = sp.diags(np.where(deg > 0, deg, 1.0)**-0.5)
+    inv = sp.diags(np.where(deg > 0, deg, 1.0) ** -0.5)
     _, vectors = eigsh(inv @ adj @ inv, k=dim, which='LA')
     return torch.from_numpy(vectors).float()
 
@@ -267,6 +369,7 @@ def part_default_cli(args):
 
     from pyg_hopfield.cli import main as cli
     from pyg_hopfield.evaluation import node_classification
+
     torch.set_num_threads(args.threads)
     data = get_data(args.root, args.dataset)
     start = time.perf_counter()
@@ -275,9 +378,19 @@ def part_default_cli(args):
     print(f'spectral: {spectral_seconds:.1f} s', flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         out = osp.join(tmp, 'emb.pt')
-        argv = ['embed', '--method', 'mhn', '--dataset', args.dataset,
-                '--root', args.root, '--out', out] + args.cli_args
+        argv = [
+            'embed',
+            '--method',
+            'mhn',
+            '--dataset',
+            args.dataset,
+            '--root',
+            args.root,
+            '--out',
+            out,
+        ] + args.cli_args
         from pyg_hopfield.nn import MHNEmbedding
+
         fit, histories = MHNEmbedding.fit, []
 
         def recording_fit(self, *args, **kwargs):
@@ -291,21 +404,34 @@ def part_default_cli(args):
         MHNEmbedding.fit = fit
         mhn = torch.load(out)
     print(f'mhn default CLI: {mhn_seconds:.1f} s', flush=True)
-    result = dict(config=dict(dataset=args.dataset, argv=argv[:-2],
-                              threads=args.threads, spectral_dim=128,
-                              solver='torch', l2_normalised=True),
-                  spectral_seconds=spectral_seconds,
-                  mhn_cli_seconds=mhn_seconds,
-                  ratio=mhn_seconds / spectral_seconds, target_ratio=30,
-                  history=[row._asdict() for row in histories[0]])
+    result = dict(
+        config=dict(
+            dataset=args.dataset,
+            argv=argv[:-2],
+            threads=args.threads,
+            spectral_dim=128,
+            solver='torch',
+            l2_normalised=True,
+        ),
+        spectral_seconds=spectral_seconds,
+        mhn_cli_seconds=mhn_seconds,
+        ratio=mhn_seconds / spectral_seconds,
+        target_ratio=30,
+        history=[row._asdict() for row in histories[0]],
+    )
     if histories[0]:
         best = max(histories[0], key=lambda row: row.score or 0.0)
         result['best_epoch'], result['best_val_auc'] = best.epoch, best.score
         result['seconds_to_best'] = best.seconds
     if args.final_runs > 0:
         for name, z in [('spectral', spectral), ('mhn', mhn)]:
-            res = node_classification(z, data.y, num_runs=args.final_runs,
-                                      normalize=True, solver='torch')
+            res = node_classification(
+                z,
+                data.y,
+                num_runs=args.final_runs,
+                normalize=True,
+                solver='torch',
+            )
             result[f'{name}_micro_f1'] = res['micro_f1']
             result[f'{name}_macro_f1'] = res['macro_f1']
             print(name, res['micro_f1'], res['macro_f1'], flush=True)
@@ -315,9 +441,11 @@ def part_default_cli(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--part', required=True,
-                        choices=['dynamics', 'time_to_f1', 'node2vec',
-                                 'default_cli'])
+    parser.add_argument(
+        '--part',
+        required=True,
+        choices=['dynamics', 'time_to_f1', 'node2vec', 'default_cli'],
+    )
     parser.add_argument('--root', default=osp.join('data', 'mhn'))
     parser.add_argument('--memories', type=int, default=2000)
     parser.add_argument('--batch_size', type=int, default=1024)
@@ -325,10 +453,12 @@ def main():
     parser.add_argument('--literal_batches', type=int, default=2)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--workers', type=int, default=0,
-                        help='Node2Vec loader processes')
-    parser.add_argument('--solver', default='liblinear',
-                        choices=['liblinear', 'torch'])
+    parser.add_argument(
+        '--workers', type=int, default=0, help='Node2Vec loader processes'
+    )
+    parser.add_argument(
+        '--solver', default='liblinear', choices=['liblinear', 'torch']
+    )
     parser.add_argument('--out', default=RESULTS, help='JSON results file')
     parser.add_argument('--k', type=int, default=1)
     parser.add_argument('--lr', type=float, default=0.01)
@@ -337,44 +467,69 @@ def main():
     parser.add_argument('--mask', default='node', choices=['node', 'ego'])
     parser.add_argument('--epochs', type=int, default=10)
     parser.add_argument('--final_runs', type=int, default=20)
-    parser.add_argument('--eval_from', type=int, default=1,
-                        help='first epoch checked with 2 splits (0: none)')
+    parser.add_argument(
+        '--eval_from',
+        type=int,
+        default=1,
+        help='first epoch checked with 2 splits (0: none)',
+    )
     parser.add_argument('--walks_per_node', type=int, default=10)
     parser.add_argument('--node2vec_epochs', type=int, default=5)
-    parser.add_argument('--node2vec_budget', type=float, default=480.0,
-                        help='seconds of Node2Vec training in all')
-    parser.add_argument('--dataset', default='BlogCatalog',
-                        help='default_cli: the graph')
-    parser.add_argument('--cli_args', nargs=argparse.REMAINDER, default=[],
-                        help='default_cli: extra embed flags (last)')
+    parser.add_argument(
+        '--node2vec_budget',
+        type=float,
+        default=480.0,
+        help='seconds of Node2Vec training in all',
+    )
+    parser.add_argument(
+        '--dataset', default='BlogCatalog', help='default_cli: the graph'
+    )
+    parser.add_argument(
+        '--cli_args',
+        nargs=argparse.REMAINDER,
+        default=[],
+        help='default_cli: extra embed flags (last)',
+    )
     args = parser.parse_args()
 
-    out = dict(dynamics=part_dynamics, time_to_f1=part_time_to_f1,
-               node2vec=part_node2vec,
-               default_cli=part_default_cli)[args.part](args)
+    out = dict(
+        dynamics=part_dynamics,
+        time_to_f1=part_time_to_f1,
+        node2vec=part_node2vec,
+        default_cli=part_default_cli,
+    )[args.part](args)
     results = {}
     if osp.exists(args.out):
         with open(args.out) as f:
             results = json.load(f)
     results[args.part] = out
     results.setdefault('machine', {})[args.part] = dict(
-        cpu_count=os.cpu_count(), torch=torch.__version__,
-        load_average=os.getloadavg())
+        cpu_count=os.cpu_count(),
+        torch=torch.__version__,
+        load_average=os.getloadavg(),
+    )
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     with open(args.out, 'w') as f:
         json.dump(results, f, indent=1)
 
-    print(f"\n{'part':<12} {'figure':<40} value")
+    print(f'\n{"part":<12} {"figure":<40} value')
     for key, value in out.items():
         if not isinstance(value, (list, dict)):
             print(f'{args.part:<12} {key:<40} {value}')
     if args.part == 'dynamics':
-        for dyn in [key for key in ('memory', 'literal', 'memory_sampled')
-                    if key in out]:
-            print(f"{'dynamics':<12} {dyn + ' s/epoch':<40} "
-                  f"{out[dyn]['seconds_per_epoch']:.1f}")
-            print(f"{'dynamics':<12} {dyn + ' peak RSS (MB)':<40} "
-                  f"{out[dyn]['peak_rss_mb']:.0f}")
+        for dyn in [
+            key
+            for key in ('memory', 'literal', 'memory_sampled')
+            if key in out
+        ]:
+            print(
+                f'{"dynamics":<12} {dyn + " s/epoch":<40} '
+                f'{out[dyn]["seconds_per_epoch"]:.1f}'
+            )
+            print(
+                f'{"dynamics":<12} {dyn + " peak RSS (MB)":<40} '
+                f'{out[dyn]["peak_rss_mb"]:.0f}'
+            )
 
 
 if __name__ == '__main__':

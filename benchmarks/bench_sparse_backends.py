@@ -13,6 +13,7 @@
 
 Writes benchmarks/results/sparse_backends.json. Not a timed test.
 """
+
 import argparse
 import json
 import os.path as osp
@@ -33,13 +34,15 @@ def best_of(fn, repeats):
 
 def graphs(names):
     from pyg_hopfield.datasets import load
+
     for name in names:
         if name.startswith('synthetic:'):
             num_edges = int(float(name.split(':')[1]))
             num_nodes = num_edges // 10
             gen = torch.Generator().manual_seed(0)
-            half = torch.randint(0, num_nodes, (2, num_edges // 2),
-                                 generator=gen)
+            half = torch.randint(
+                0, num_nodes, (2, num_edges // 2), generator=gen
+            )
             yield name, torch.cat([half, half.flip(0)], 1), num_nodes
         else:
             data = load(name)[0]
@@ -48,13 +51,18 @@ def graphs(names):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--graphs', nargs='+',
-                        default=['BlogCatalog', 'synthetic:1e7'])
+    parser.add_argument(
+        '--graphs', nargs='+', default=['BlogCatalog', 'synthetic:1e7']
+    )
     parser.add_argument('--dim', type=int, default=128)
     parser.add_argument('--repeats', type=int, default=5)
     parser.add_argument('--threads', type=int, default=2)
-    parser.add_argument('--out', default=osp.join(
-        osp.dirname(__file__), 'results', 'sparse_backends.json'))
+    parser.add_argument(
+        '--out',
+        default=osp.join(
+            osp.dirname(__file__), 'results', 'sparse_backends.json'
+        ),
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     import torch_scatter
@@ -65,48 +73,73 @@ def main():
     for name, edge_index, num_nodes in graphs(args.graphs):
         value = torch.rand(edge_index.size(1))
         x = torch.randn(num_nodes, args.dim)
-        csr = torch.sparse_coo_tensor(edge_index.flip(0), value,
-                                      (num_nodes, num_nodes)).coalesce()
+        csr = torch.sparse_coo_tensor(
+            edge_index.flip(0), value, (num_nodes, num_nodes)
+        ).coalesce()
         csr = csr.to_sparse_csr()
-        sparse = torch_sparse.SparseTensor(row=edge_index[1],
-                                           col=edge_index[0], value=value,
-                                           sparse_sizes=(num_nodes,
-                                                         num_nodes))
-        assert torch.allclose(csr @ x, torch_sparse.matmul(sparse, x),
-                              atol=1e-3, rtol=1e-4)
+        sparse = torch_sparse.SparseTensor(
+            row=edge_index[1],
+            col=edge_index[0],
+            value=value,
+            sparse_sizes=(num_nodes, num_nodes),
+        )
+        assert torch.allclose(
+            csr @ x, torch_sparse.matmul(sparse, x), atol=1e-3, rtol=1e-4
+        )
         index = edge_index[1]
         out = torch.zeros(num_nodes)
         result = dict(
-            graph=name, num_nodes=num_nodes, nnz=edge_index.size(1),
+            graph=name,
+            num_nodes=num_nodes,
+            nnz=edge_index.size(1),
             spmm_torch_csr=best_of(lambda: csr @ x, args.repeats),
             spmm_torch_sparse=best_of(
-                lambda: torch_sparse.matmul(sparse, x), args.repeats),
+                lambda: torch_sparse.matmul(sparse, x), args.repeats
+            ),
             scatter_index_add=best_of(
-                lambda: out.zero_().index_add_(0, index, value),
-                args.repeats),
+                lambda: out.zero_().index_add_(0, index, value), args.repeats
+            ),
             scatter_pyg=best_of(
-                lambda: scatter(value, index, 0, dim_size=num_nodes,
-                                reduce='sum'), args.repeats),
+                lambda: scatter(
+                    value, index, 0, dim_size=num_nodes, reduce='sum'
+                ),
+                args.repeats,
+            ),
             scatter_torch_scatter=best_of(
-                lambda: torch_scatter.scatter(value, index, 0,
-                                              dim_size=num_nodes,
-                                              reduce='sum'), args.repeats),
+                lambda: torch_scatter.scatter(
+                    value, index, 0, dim_size=num_nodes, reduce='sum'
+                ),
+                args.repeats,
+            ),
         )
         rows.append(result)
-        print(f"{name:14s} nnz {result['nnz']:>11,d}  SpMM torch CSR "
-              f"{result['spmm_torch_csr']:.4f} s, torch_sparse "
-              f"{result['spmm_torch_sparse']:.4f} s "
-              f"({result['spmm_torch_sparse'] / result['spmm_torch_csr']:.2f}"
-              f"x);  scatter index_add_ {result['scatter_index_add']:.4f} "
-              f"s, PyG {result['scatter_pyg']:.4f} s, torch_scatter "
-              f"{result['scatter_torch_scatter']:.4f} s", flush=True)
+        print(
+            f'{name:14s} nnz {result["nnz"]:>11,d}  SpMM torch CSR '
+            f'{result["spmm_torch_csr"]:.4f} s, torch_sparse '
+            f'{result["spmm_torch_sparse"]:.4f} s '
+            f'({result["spmm_torch_sparse"] / result["spmm_torch_csr"]:.2f}'
+            f'x);  scatter index_add_ {result["scatter_index_add"]:.4f} '
+            f's, PyG {result["scatter_pyg"]:.4f} s, torch_scatter '
+            f'{result["scatter_torch_scatter"]:.4f} s',
+            flush=True,
+        )
     from pyg_hopfield.utils.atomic import atomic_write
+
     with atomic_write(args.out, 'w') as f:
-        json.dump(dict(dim=args.dim, threads=args.threads,
-                       versions=dict(torch=torch.__version__,
-                                     torch_scatter=torch_scatter.__version__,
-                                     torch_sparse=torch_sparse.__version__),
-                       rows=rows), f, indent=1)
+        json.dump(
+            dict(
+                dim=args.dim,
+                threads=args.threads,
+                versions=dict(
+                    torch=torch.__version__,
+                    torch_scatter=torch_scatter.__version__,
+                    torch_sparse=torch_sparse.__version__,
+                ),
+                rows=rows,
+            ),
+            f,
+            indent=1,
+        )
 
 
 if __name__ == '__main__':

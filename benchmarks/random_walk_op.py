@@ -13,6 +13,7 @@ stays put and gets edge id ``-1``.
     import random_walk_op
     random_walk_op.register()   # then: Node2Vec(...) as usual
 """
+
 import torch
 from torch import Tensor
 
@@ -59,16 +60,19 @@ def random_walk(
                 idx = todo.nonzero().view(-1)
                 cand, cand_edge = uniform_step(cur[idx])
                 key = prev[idx] * num_nodes + cand
-                pos = torch.searchsorted(keys, key).clamp_(max=keys.numel() -
-                                                           1)
+                pos = torch.searchsorted(keys, key).clamp_(
+                    max=keys.numel() - 1
+                )
                 is_nbr = keys[pos] == key
                 weight = torch.where(
-                    cand == prev[idx], torch.full_like(cand, 1.0 / p,
-                                                       dtype=torch.float),
-                    torch.where(is_nbr, torch.ones_like(cand,
-                                                        dtype=torch.float),
-                                torch.full_like(cand, 1.0 / q,
-                                                dtype=torch.float)))
+                    cand == prev[idx],
+                    torch.full_like(cand, 1.0 / p, dtype=torch.float),
+                    torch.where(
+                        is_nbr,
+                        torch.ones_like(cand, dtype=torch.float),
+                        torch.full_like(cand, 1.0 / q, dtype=torch.float),
+                    ),
+                )
                 accept = torch.rand(idx.numel()) * max_prob < weight
                 nxt[idx[accept]] = cand[accept]
                 edge[idx[accept]] = cand_edge[accept]
@@ -77,8 +81,9 @@ def random_walk(
         edges.append(edge)
         prev, cur = cur, nxt
     node_seq = torch.stack(nodes, dim=1)
-    edge_seq = (torch.stack(edges, dim=1) if edges else seed.new_empty(
-        seed.numel(), 0))
+    edge_seq = (
+        torch.stack(edges, dim=1) if edges else seed.new_empty(seed.numel(), 0)
+    )
     return node_seq, edge_seq
 
 
@@ -90,10 +95,13 @@ def register() -> None:
     PyG's Node2Vec module that the operator exists."""
     global _LIB
     import torch_geometric.nn.models.node2vec as node2vec
+
     if not hasattr(torch.ops.pyg, 'random_walk'):
         _LIB = torch.library.Library('pyg', 'FRAGMENT')
-        _LIB.define('random_walk(Tensor rowptr, Tensor col, Tensor seed, '
-                    'int walk_length, float p, float q) -> (Tensor, Tensor)')
+        _LIB.define(
+            'random_walk(Tensor rowptr, Tensor col, Tensor seed, '
+            'int walk_length, float p, float q) -> (Tensor, Tensor)'
+        )
         _LIB.impl('random_walk', random_walk, 'CPU')
     # Node2Vec reads `WITH_PYG_LIB` at construction to refuse to run
     # without the operator; the operator now exists.

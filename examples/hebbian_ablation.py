@@ -7,6 +7,7 @@ overrides the paper's settings (``HebbianPropagation.from_preset('paper',
 
     python examples/hebbian_ablation.py --datasets AstroPh BlogCatalog
 """
+
 import argparse
 import json
 import os.path as osp
@@ -25,25 +26,36 @@ VARIANTS = {
     "kernel Gaussian (gaussian='kernel')": dict(gaussian='kernel'),
     '+ normalize': dict(normalize=True),
     '+ normalize - negatives': dict(normalize=True, negative_weight=0.0),
-    "improved (+ transition='sym')": dict(normalize=True, negative_weight=0.0,
-                                          transition='sym'),
-    "improved - Gaussian": dict(normalize=True, negative_weight=0.0,
-                                transition='sym', gaussian='none'),
-    'improved, 5 iterations': dict(normalize=True, negative_weight=0.0,
-                                   transition='sym', num_iterations=5),
+    "improved (+ transition='sym')": dict(
+        normalize=True, negative_weight=0.0, transition='sym'
+    ),
+    'improved - Gaussian': dict(
+        normalize=True, negative_weight=0.0, transition='sym', gaussian='none'
+    ),
+    'improved, 5 iterations': dict(
+        normalize=True, negative_weight=0.0, transition='sym', num_iterations=5
+    ),
 }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--datasets', nargs='+',
-                        default=['AstroPh', 'BlogCatalog'])
+    parser.add_argument(
+        '--datasets', nargs='+', default=['AstroPh', 'BlogCatalog']
+    )
     parser.add_argument('--dim', type=int, default=200)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--root', default=None)
-    parser.add_argument('--out', default=osp.join(
-        osp.dirname(osp.abspath(__file__)), '..', 'benchmarks', 'results',
-        'hebbian_ablation.json'))
+    parser.add_argument(
+        '--out',
+        default=osp.join(
+            osp.dirname(osp.abspath(__file__)),
+            '..',
+            'benchmarks',
+            'results',
+            'hebbian_ablation.json',
+        ),
+    )
     args = parser.parse_args()
     rows = []
     for name in args.datasets:
@@ -51,19 +63,30 @@ def main():
         n = data.num_nodes
         train, test = gem_link_split(data.edge_index, n, 0.1, args.seed)
         for variant, kwargs in VARIANTS.items():
-            model = HebbianPropagation.from_preset('paper', n, args.dim,
-                                                   seed=args.seed, **kwargs)
-            rec = reconstruction_map(model(data.edge_index), data.edge_index,
-                                     seed=args.seed)
-            lp = link_prediction_map(model(train), train, test,
-                                     seed=args.seed)
-            rows.append(dict(dataset=name, variant=variant, kwargs=kwargs,
-                             reconstruction_map=rec, link_prediction_map=lp))
-            print(f'{name:12s} {variant:38s} rec {rec:.3f}  lp {lp:.3f}',
-                  flush=True)
+            model = HebbianPropagation.from_preset(
+                'paper', n, args.dim, seed=args.seed, **kwargs
+            )
+            rec = reconstruction_map(
+                model(data.edge_index), data.edge_index, seed=args.seed
+            )
+            lp = link_prediction_map(model(train), train, test, seed=args.seed)
+            rows.append(
+                dict(
+                    dataset=name,
+                    variant=variant,
+                    kwargs=kwargs,
+                    reconstruction_map=rec,
+                    link_prediction_map=lp,
+                )
+            )
+            print(
+                f'{name:12s} {variant:38s} rec {rec:.3f}  lp {lp:.3f}',
+                flush=True,
+            )
     with open(args.out, 'w') as f:
-        json.dump(dict(dim=args.dim, seed=args.seed, results=rows), f,
-                  indent=1)
+        json.dump(
+            dict(dim=args.dim, seed=args.seed, results=rows), f, indent=1
+        )
     print(f'wrote {args.out}')
 
 

@@ -8,6 +8,7 @@ embedding of the paper's update (``HebbianPropagation.from_preset('paper',
 Under ``torchrun --nproc-per-node N examples/hebbian_distributed.py
 --torchrun`` the processes come from torchrun instead of this script.
 """
+
 import argparse
 import json
 import os
@@ -31,15 +32,19 @@ def free_port() -> int:
 
 def run(rank: int, world_size: int, args: argparse.Namespace) -> None:
     if not args.torchrun:
-        os.environ.update(MASTER_ADDR='127.0.0.1',
-                          MASTER_PORT=str(args.port))
+        os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(args.port))
     dist.init_process_group('gloo', rank=rank, world_size=world_size)
     torch.set_num_threads(1)
     data = load(args.dataset, args.root)[0]
     start = time.perf_counter()
-    local = hebbian_propagation(data.edge_index, data.num_nodes, args.dim,
-                                num_iterations=args.iterations,
-                                seed=args.seed, return_local=True)
+    local = hebbian_propagation(
+        data.edge_index,
+        data.num_nodes,
+        args.dim,
+        num_iterations=args.iterations,
+        seed=args.seed,
+        return_local=True,
+    )
     seconds = time.perf_counter() - start
     begin, end = node_ranges(data.num_nodes, world_size)[rank]
     print(f'rank {rank}: nodes [{begin}, {end}) in {seconds:.2f} s')
@@ -51,24 +56,32 @@ def run(rank: int, world_size: int, args: argparse.Namespace) -> None:
         start = time.perf_counter()
         # The sharded function runs the paper's update (preset 'paper').
         single = HebbianPropagation.from_preset(
-            'paper', data.num_nodes, args.dim,
+            'paper',
+            data.num_nodes,
+            args.dim,
             num_iterations=args.iterations,
-            seed=args.seed)(data.edge_index)
+            seed=args.seed,
+        )(data.edge_index)
         single_seconds = time.perf_counter() - start
         diff = float((sharded - single).abs().max())
         scale = float(single.abs().max())
         result = {
-            'dataset': args.dataset, 'dim': args.dim,
-            'iterations': args.iterations, 'seed': args.seed,
+            'dataset': args.dataset,
+            'dim': args.dim,
+            'iterations': args.iterations,
+            'seed': args.seed,
             'world_size': world_size,
             'sharded_seconds': max(s for _, s in blocks),
             'single_process_seconds': single_seconds,
-            'max_abs_difference': diff, 'max_abs_value': scale,
+            'max_abs_difference': diff,
+            'max_abs_value': scale,
         }
-        print(f"sharded ({world_size} processes, 1 thread each): "
-              f"{result['sharded_seconds']:.2f} s; single process (1 "
-              f"thread): {single_seconds:.2f} s; max |difference| "
-              f"{diff:.2e} of values up to {scale:.2e}")
+        print(
+            f'sharded ({world_size} processes, 1 thread each): '
+            f'{result["sharded_seconds"]:.2f} s; single process (1 '
+            f'thread): {single_seconds:.2f} s; max |difference| '
+            f'{diff:.2e} of values up to {scale:.2e}'
+        )
         if args.out:
             with open(args.out, 'w') as f:
                 json.dump(result, f, indent=2)
@@ -83,8 +96,11 @@ def main() -> None:
     parser.add_argument('--iterations', type=int, default=10)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--world-size', type=int, default=2)
-    parser.add_argument('--torchrun', action='store_true',
-                        help='processes were started by torchrun')
+    parser.add_argument(
+        '--torchrun',
+        action='store_true',
+        help='processes were started by torchrun',
+    )
     parser.add_argument('--out', default=None, help='JSON results')
     args = parser.parse_args()
     load(args.dataset, args.root)  # process once, before the workers

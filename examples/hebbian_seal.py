@@ -7,6 +7,7 @@ seeds.
 
     python examples/hebbian_seal.py --seeds 0 1 2 3 4 5 6 7 8 9
 """
+
 import argparse
 import json
 import os.path as osp
@@ -26,11 +27,17 @@ from pyg_hopfield.utils import seal_link_split
 PAPER_SETTINGS = preset_settings('paper')
 PRESETS = {
     'paper': dict(PAPER_SETTINGS),
-    'improved': dict(PAPER_SETTINGS, negative_weight=0.0, transition='sym',
-                     normalize=True),
+    'improved': dict(
+        PAPER_SETTINGS, negative_weight=0.0, transition='sym', normalize=True
+    ),
     # More iterations reach the longer cycles of sparse graphs (Power).
-    'improved_T30': dict(PAPER_SETTINGS, negative_weight=0.0,
-                         transition='sym', normalize=True, num_iterations=30),
+    'improved_T30': dict(
+        PAPER_SETTINGS,
+        negative_weight=0.0,
+        transition='sym',
+        normalize=True,
+        num_iterations=30,
+    ),
     # HebbianPropagation's defaults: the orthogonal propagation.
     'orthogonal': {},
 }
@@ -38,9 +45,15 @@ PRESETS = {
 # best AUC on a validation split of the *training* edges (10% of them plus as
 # many non-edges) is retrained on all training edges and tested once.
 GRID = [
-    dict(PAPER_SETTINGS, negative_weight=0.0, transition=tr,
-         num_iterations=T, normalize=nz)
-    for tr in ('row', 'sym') for T in (2, 3, 5, 10, 20)
+    dict(
+        PAPER_SETTINGS,
+        negative_weight=0.0,
+        transition=tr,
+        num_iterations=T,
+        normalize=nz,
+    )
+    for tr in ('row', 'sym')
+    for T in (2, 3, 5, 10, 20)
     for nz in (False, True)
 ]
 PAPER = {'Power': 93.11, 'PB': 93.0, 'USAir': 95.92, 'Celegans': 84.99}
@@ -57,35 +70,50 @@ def auc(data_num_nodes, dim, kwargs, seed, train, pos, neg):
 
 @torch.no_grad()
 def test(data, dim, preset, seed):
-    train, pos, neg = seal_link_split(data.edge_index, data.num_nodes,
-                                      test_ratio=0.1, seed=seed)
+    train, pos, neg = seal_link_split(
+        data.edge_index, data.num_nodes, test_ratio=0.1, seed=seed
+    )
     if preset != 'selected':
-        return auc(data.num_nodes, dim, PRESETS[preset], seed, train, pos,
-                   neg) + (PRESETS[preset], )
-    fit, val_pos, val_neg = seal_link_split(train, data.num_nodes,
-                                            test_ratio=0.1, seed=seed + 1000)
+        return auc(
+            data.num_nodes, dim, PRESETS[preset], seed, train, pos, neg
+        ) + (PRESETS[preset],)
+    fit, val_pos, val_neg = seal_link_split(
+        train, data.num_nodes, test_ratio=0.1, seed=seed + 1000
+    )
     scores = [
         auc(data.num_nodes, dim, kwargs, seed, fit, val_pos, val_neg)[0]
         for kwargs in GRID
     ]
     best = GRID[max(range(len(GRID)), key=scores.__getitem__)]
-    return auc(data.num_nodes, dim, best, seed, train, pos, neg) + (best, )
+    return auc(data.num_nodes, dim, best, seed, train, pos, neg) + (best,)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--datasets', nargs='+',
-                        default=['Power', 'PB', 'USAir', 'Celegans'])
+    parser.add_argument(
+        '--datasets', nargs='+', default=['Power', 'PB', 'USAir', 'Celegans']
+    )
     parser.add_argument('--dim', type=int, default=200)
-    parser.add_argument('--presets', nargs='+',
-                        default=list(PRESETS) + ['selected'],
-                        choices=list(PRESETS) + ['selected'])
-    parser.add_argument('--seeds', nargs='+', type=int,
-                        default=list(range(10)))
+    parser.add_argument(
+        '--presets',
+        nargs='+',
+        default=list(PRESETS) + ['selected'],
+        choices=list(PRESETS) + ['selected'],
+    )
+    parser.add_argument(
+        '--seeds', nargs='+', type=int, default=list(range(10))
+    )
     parser.add_argument('--root', default=None)
-    parser.add_argument('--out', default=osp.join(
-        osp.dirname(osp.abspath(__file__)), '..', 'benchmarks', 'results',
-        'hebbian_seal.json'))
+    parser.add_argument(
+        '--out',
+        default=osp.join(
+            osp.dirname(osp.abspath(__file__)),
+            '..',
+            'benchmarks',
+            'results',
+            'hebbian_seal.json',
+        ),
+    )
     args = parser.parse_args()
 
     rows = []
@@ -94,22 +122,40 @@ def main():
         for preset in args.presets:
             runs = [test(data, args.dim, preset, s) for s in args.seeds]
             aucs = torch.tensor([a for a, _, _ in runs])
-            rows.append(dict(dataset=name, preset=preset, dim=args.dim,
-                             auc=aucs.mean().item(),
-                             auc_std=aucs.std().item() if len(runs) > 1
-                             else 0.0, auc_runs=aucs.tolist(),
-                             seconds=sum(s for _, s, _ in runs) / len(runs),
-                             configs=[c for _, _, c in runs],
-                             paper=PAPER.get(name), seal=SEAL.get(name)))
+            rows.append(
+                dict(
+                    dataset=name,
+                    preset=preset,
+                    dim=args.dim,
+                    auc=aucs.mean().item(),
+                    auc_std=aucs.std().item() if len(runs) > 1 else 0.0,
+                    auc_runs=aucs.tolist(),
+                    seconds=sum(s for _, s, _ in runs) / len(runs),
+                    configs=[c for _, _, c in runs],
+                    paper=PAPER.get(name),
+                    seal=SEAL.get(name),
+                )
+            )
             r = rows[-1]
-            print(f'{name:9s} {preset:13s} AUC {r["auc"]:.2f} +- '
-                  f'{r["auc_std"]:.2f} (paper {r["paper"]}, SEAL '
-                  f'{r["seal"]}), {r["seconds"]:.2f} s', flush=True)
+            print(
+                f'{name:9s} {preset:13s} AUC {r["auc"]:.2f} +- '
+                f'{r["auc_std"]:.2f} (paper {r["paper"]}, SEAL '
+                f'{r["seal"]}), {r["seconds"]:.2f} s',
+                flush=True,
+            )
     with open(args.out, 'w') as f:
-        json.dump(dict(seeds=args.seeds, presets=PRESETS, grid=GRID,
-                       protocol='seal_link_split 10% + equal random '
-                       'non-edges; AUC of sigma(h_i.h_j)',
-                       results=rows), f, indent=1)
+        json.dump(
+            dict(
+                seeds=args.seeds,
+                presets=PRESETS,
+                grid=GRID,
+                protocol='seal_link_split 10% + equal random '
+                'non-edges; AUC of sigma(h_i.h_j)',
+                results=rows,
+            ),
+            f,
+            indent=1,
+        )
     print(f'wrote {args.out}')
 
 

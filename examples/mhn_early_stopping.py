@@ -18,6 +18,7 @@ first and after every epoch, the script records
 
     python examples/mhn_early_stopping.py --dataset BlogCatalog --memories 512
 """
+
 import argparse
 import json
 import time
@@ -46,8 +47,12 @@ parser.add_argument('--dataset', default='BlogCatalog')
 parser.add_argument('--root', default=None)
 parser.add_argument('--memories', type=int, default=512)
 parser.add_argument('--epochs', type=int, default=5)
-parser.add_argument('--recipes', nargs='+', default=['paper', 'sampled'],
-                    choices=sorted(RECIPES))
+parser.add_argument(
+    '--recipes',
+    nargs='+',
+    default=['paper', 'sampled'],
+    choices=sorted(RECIPES),
+)
 parser.add_argument('--runs', type=int, default=2)
 parser.add_argument('--threads', type=int, default=1)
 parser.add_argument('--out', default=None, help='JSON results file')
@@ -66,11 +71,18 @@ def test(model):
     z = model(context)
     out = dict(
         auc=link_prediction_auc(z, val_pos, val_neg)['auc'],
-        cos_auc=link_prediction_auc(F.normalize(z, dim=-1), val_pos,
-                                    val_neg)['auc'])
-    res = node_classification(model(full_context), data.y,
-                              num_runs=args.runs, seed=0, normalize=True,
-                              solver='torch')
+        cos_auc=link_prediction_auc(F.normalize(z, dim=-1), val_pos, val_neg)[
+            'auc'
+        ],
+    )
+    res = node_classification(
+        model(full_context),
+        data.y,
+        num_runs=args.runs,
+        seed=0,
+        normalize=True,
+        solver='torch',
+    )
     out.update(micro_f1=res['micro_f1'], macro_f1=res['macro_f1'])
     return out
 
@@ -79,8 +91,13 @@ results = []
 for name in args.recipes:
     mask, init_std, lr, batch_size, negatives = RECIPES[name]
     torch.manual_seed(0)
-    model = MHNEmbedding(n, args.memories, mask=mask, init_std=init_std,
-                         num_negative_samples=negatives)
+    model = MHNEmbedding(
+        n,
+        args.memories,
+        mask=mask,
+        init_std=init_std,
+        num_negative_samples=negatives,
+    )
     rows = [dict(epoch=0, loss=None, train_seconds=0.0, **test(model))]
     print(name, rows[-1], flush=True)
     train_seconds, start = 0.0, time.perf_counter()
@@ -88,28 +105,61 @@ for name in args.recipes:
     def callback(epoch, loss):
         global train_seconds, start
         train_seconds += time.perf_counter() - start
-        rows.append(dict(epoch=epoch, loss=loss, train_seconds=train_seconds,
-                         **test(model)))
+        rows.append(
+            dict(
+                epoch=epoch,
+                loss=loss,
+                train_seconds=train_seconds,
+                **test(model),
+            )
+        )
         print(name, rows[-1], flush=True)
         start = time.perf_counter()
 
-    model.fit(context, max_epochs=args.epochs, batch_size=batch_size, lr=lr,
-              seed=0, callback=callback)
+    model.fit(
+        context,
+        max_epochs=args.epochs,
+        batch_size=batch_size,
+        lr=lr,
+        seed=0,
+        callback=callback,
+    )
     best = max(rows, key=lambda row: row['auc'])  # what fit would keep
-    results.append(dict(recipe=name, mask=mask, init_std=init_std, lr=lr,
-                        batch_size=batch_size, negatives=negatives,
-                        rows=rows, best_epoch=best['epoch']))
+    results.append(
+        dict(
+            recipe=name,
+            mask=mask,
+            init_std=init_std,
+            lr=lr,
+            batch_size=batch_size,
+            negatives=negatives,
+            rows=rows,
+            best_epoch=best['epoch'],
+        )
+    )
 
-print(f"\n{'recipe':<10} {'best':>4} {'val AUC':>8} {'F1 there':>9} "
-      f"{'F1 ep. 0':>9} {'s/epoch':>8}")
+print(
+    f'\n{"recipe":<10} {"best":>4} {"val AUC":>8} {"F1 there":>9} '
+    f'{"F1 ep. 0":>9} {"s/epoch":>8}'
+)
 for res in results:
     rows = res['rows']
     best = rows[res['best_epoch']]
     per_epoch = rows[-1]['train_seconds'] / max(len(rows) - 1, 1)
-    print(f"{res['recipe']:<10} {best['epoch']:>4} {best['auc']:8.4f} "
-          f"{best['micro_f1']:9.2f} {rows[0]['micro_f1']:9.2f} "
-          f'{per_epoch:8.1f}')
+    print(
+        f'{res["recipe"]:<10} {best["epoch"]:>4} {best["auc"]:8.4f} '
+        f'{best["micro_f1"]:9.2f} {rows[0]["micro_f1"]:9.2f} '
+        f'{per_epoch:8.1f}'
+    )
 if args.out:
     with open(args.out, 'w') as f:
-        json.dump(dict(dataset=args.dataset, memories=args.memories,
-                       runs=args.runs, results=results), f, indent=1)
+        json.dump(
+            dict(
+                dataset=args.dataset,
+                memories=args.memories,
+                runs=args.runs,
+                results=results,
+            ),
+            f,
+            indent=1,
+        )

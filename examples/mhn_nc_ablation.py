@@ -14,6 +14,7 @@ embedding :math:`\Psi\mathbf{c}` and the paper's protocol (L2-normalised,
 
     python examples/mhn_nc_ablation.py --study contexts
 """
+
 import argparse
 import json
 import os.path as osp
@@ -28,8 +29,9 @@ from pyg_hopfield.nn import MHNEmbedding
 from pyg_hopfield.transforms import KHopContext
 
 parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-parser.add_argument('--study', required=True,
-                    choices=['contexts', 'scale', 'dropout'])
+parser.add_argument(
+    '--study', required=True, choices=['contexts', 'scale', 'dropout']
+)
 parser.add_argument('--dataset', default='BlogCatalog')
 parser.add_argument('--root', default=osp.join('data', 'mhn'))
 parser.add_argument('--memories', type=int, default=2000)
@@ -50,19 +52,35 @@ rows = []
 
 def score(name, z, **extra):
     start = time.perf_counter()
-    out = node_classification(F.normalize(z, dim=-1), data.y,
-                              num_runs=args.runs, seed=args.seed,
-                              solver='torch')
-    rows.append(dict(name=name, micro_f1=out['micro_f1'],
-                     macro_f1=out['macro_f1'], **extra))
-    print(f"{name:<32} {out['micro_f1']:6.2f} / {out['macro_f1']:6.2f} "
-          f'({time.perf_counter() - start:.0f} s)', flush=True)
+    out = node_classification(
+        F.normalize(z, dim=-1),
+        data.y,
+        num_runs=args.runs,
+        seed=args.seed,
+        solver='torch',
+    )
+    rows.append(
+        dict(
+            name=name,
+            micro_f1=out['micro_f1'],
+            macro_f1=out['macro_f1'],
+            **extra,
+        )
+    )
+    print(
+        f'{name:<32} {out["micro_f1"]:6.2f} / {out["macro_f1"]:6.2f} '
+        f'({time.perf_counter() - start:.0f} s)',
+        flush=True,
+    )
 
 
 def scale_columns(context, weight):
     return torch.sparse_csr_tensor(
-        context.crow_indices(), context.col_indices(),
-        context.values() * weight[context.col_indices()], context.size())
+        context.crow_indices(),
+        context.col_indices(),
+        context.values() * weight[context.col_indices()],
+        context.size(),
+    )
 
 
 torch.manual_seed(args.seed)
@@ -71,43 +89,62 @@ if args.study == 'contexts':
     model = MHNEmbedding(m, args.memories)
     with torch.no_grad():
         score('1-hop, binary', model(context))
-        for label, weight in [('1 / d_j', 1 / deg),
-                              ('1 / sqrt(d_j)', deg.rsqrt()),
-                              ('1 / log(1 + d_j)', 1 / torch.log1p(deg))]:
+        for label, weight in [
+            ('1 / d_j', 1 / deg),
+            ('1 / sqrt(d_j)', deg.rsqrt()),
+            ('1 / log(1 + d_j)', 1 / torch.log1p(deg)),
+        ]:
             score(f'1-hop, {label}', model(scale_columns(context, weight)))
         for decay in [0.1, 0.02]:
-            two_hop = KHopContext(k=2, decay=decay).context(
-                data.edge_index, m)
+            two_hop = KHopContext(k=2, decay=decay).context(data.edge_index, m)
             score(f'2-hop, decay {decay}', model(two_hop))
-            score(f'2-hop, decay {decay}, 1 / sqrt(d_j)',
-                  model(scale_columns(two_hop, deg.rsqrt())))
+            score(
+                f'2-hop, decay {decay}, 1 / sqrt(d_j)',
+                model(scale_columns(two_hop, deg.rsqrt())),
+            )
             del two_hop
 elif args.study == 'scale':
     with torch.no_grad():
         z = F.normalize(MHNEmbedding(m, args.memories)(context), dim=-1)
     for s in args.scales:
         start = time.perf_counter()
-        out = node_classification(s * z, data.y, num_runs=args.runs,
-                                  seed=args.seed, solver='torch')
-        rows.append(dict(name=f'L2 x {s:g}', micro_f1=out['micro_f1'],
-                         macro_f1=out['macro_f1']))
-        print(f"{rows[-1]['name']:<32} {out['micro_f1']:6.2f} / "
-              f"{out['macro_f1']:6.2f} ({time.perf_counter() - start:.0f} s)",
-              flush=True)
+        out = node_classification(
+            s * z, data.y, num_runs=args.runs, seed=args.seed, solver='torch'
+        )
+        rows.append(
+            dict(
+                name=f'L2 x {s:g}',
+                micro_f1=out['micro_f1'],
+                macro_f1=out['macro_f1'],
+            )
+        )
+        print(
+            f'{rows[-1]["name"]:<32} {out["micro_f1"]:6.2f} / '
+            f'{out["macro_f1"]:6.2f} ({time.perf_counter() - start:.0f} s)',
+            flush=True,
+        )
 else:
     model = MHNEmbedding(m, args.memories, init_std=1.0, mask='ego')
     with torch.no_grad():
         score('untrained', model(context), epoch=0)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     gen = torch.Generator().manual_seed(args.seed)
-    loader = model.loader(context, torch.Generator().manual_seed(1),
-                          batch_size=1024, shuffle=True, generator=gen)
+    loader = model.loader(
+        context,
+        torch.Generator().manual_seed(1),
+        batch_size=1024,
+        shuffle=True,
+        generator=gen,
+    )
     for epoch in range(1, args.epochs + 1):
         for target, rows_ in loader:
             keep = torch.rand(rows_.values().numel(), generator=gen)
             dropped = torch.sparse_csr_tensor(
-                rows_.crow_indices(), rows_.col_indices(),
-                rows_.values() * (keep >= args.drop), rows_.size())
+                rows_.crow_indices(),
+                rows_.col_indices(),
+                rows_.values() * (keep >= args.drop),
+                rows_.size(),
+            )
             optimizer.zero_grad()
             loss = model.loss(dropped, target)
             loss.backward()
@@ -115,8 +152,11 @@ else:
         print(f'Epoch: {epoch:03d}, Loss: {loss:.4f}', flush=True)
         if epoch in args.eval_epochs:
             with torch.no_grad():
-                score(f'ego, dropout {args.drop}, epoch {epoch}',
-                      model(context), epoch=epoch)
+                score(
+                    f'ego, dropout {args.drop}, epoch {epoch}',
+                    model(context),
+                    epoch=epoch,
+                )
 
 if args.out:
     with open(args.out, 'w') as f:

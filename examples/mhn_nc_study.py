@@ -12,6 +12,7 @@ saved embedding with the paper's node-classification protocol
         --embedding study/C_3.pt --runs 1
     python examples/mhn_nc_study.py random --dataset BlogCatalog --k 1
 """
+
 import argparse
 import json
 import os
@@ -37,8 +38,12 @@ parser.add_argument('--normalize_context', action='store_true')
 parser.add_argument('--init_std', type=float, default=0.1)
 parser.add_argument('--batch_size', type=int, default=256)
 parser.add_argument('--lr', type=float, default=0.01)
-parser.add_argument('--budget', type=float, default=240.0,
-                    help='training seconds; checkpoints at 1/3, 2/3, 3/3')
+parser.add_argument(
+    '--budget',
+    type=float,
+    default=240.0,
+    help='training seconds; checkpoints at 1/3, 2/3, 3/3',
+)
 parser.add_argument('--embedding', default=None)
 parser.add_argument('--runs', type=int, default=1)
 parser.add_argument('--standardize', action='store_true')
@@ -54,11 +59,19 @@ def evaluate(z):
         z = torch.nn.functional.normalize(z, dim=-1)
         z = (z - z.mean(0)) / z.std(0).clamp_min(1e-12)
     start = time.perf_counter()
-    out = node_classification(z, data.y, num_runs=args.runs, seed=args.seed,
-                              normalize=not args.standardize)
-    print(f"{args.dataset} micro-F1 {out['micro_f1']:.2f} macro-F1 "
-          f"{out['macro_f1']:.2f} ({args.runs} splits, "
-          f"{time.perf_counter() - start:.0f}s)", flush=True)
+    out = node_classification(
+        z,
+        data.y,
+        num_runs=args.runs,
+        seed=args.seed,
+        normalize=not args.standardize,
+    )
+    print(
+        f'{args.dataset} micro-F1 {out["micro_f1"]:.2f} macro-F1 '
+        f'{out["macro_f1"]:.2f} ({args.runs} splits, '
+        f'{time.perf_counter() - start:.0f}s)',
+        flush=True,
+    )
     return out
 
 
@@ -68,8 +81,9 @@ if args.mode == 'eval':
         json.dump(dict(args=vars(args), result=out), f, indent=1)
     raise SystemExit
 
-context = KHopContext(k=args.k, decay=args.decay,
-                      normalize=args.normalize_context)(data).context
+context = KHopContext(
+    k=args.k, decay=args.decay, normalize=args.normalize_context
+)(data).context
 torch.manual_seed(args.seed)
 model = MHNEmbedding(data.num_nodes, 2000, init_std=args.init_std)
 if args.mode == 'random':  # the untrained embedding (step 0)
@@ -81,8 +95,12 @@ if args.mode == 'random':  # the untrained embedding (step 0)
     raise SystemExit
 
 optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
-loader = model.loader(context, batch_size=args.batch_size, shuffle=True,
-                      generator=torch.Generator().manual_seed(args.seed))
+loader = model.loader(
+    context,
+    batch_size=args.batch_size,
+    shuffle=True,
+    generator=torch.Generator().manual_seed(args.seed),
+)
 checkpoints = [args.budget / 3, 2 * args.budget / 3, args.budget]
 log, step, start = [], 0, time.perf_counter()
 with torch.no_grad():
@@ -96,14 +114,17 @@ while len(log) < len(checkpoints):
         step += 1
         elapsed = time.perf_counter() - start
         if step % 5 == 0:
-            print(f'Step: {step:03d}, Loss: {loss:.4f}, Time: {elapsed:.0f}s',
-                  flush=True)
+            print(
+                f'Step: {step:03d}, Loss: {loss:.4f}, Time: {elapsed:.0f}s',
+                flush=True,
+            )
         if elapsed >= checkpoints[len(log)]:
             path = osp.join(args.out_dir, f'{args.tag}_{len(log) + 1}.pt')
             with torch.no_grad():
                 torch.save(model(context), path)
             log.append(
-                dict(step=step, time=elapsed, loss=float(loss.detach())))
+                dict(step=step, time=elapsed, loss=float(loss.detach()))
+            )
             if len(log) == len(checkpoints):
                 break
 with open(osp.join(args.out_dir, f'{args.tag}.json'), 'w') as f:

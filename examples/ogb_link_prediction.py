@@ -23,6 +23,7 @@ Example::
 The data is read from ``<root>/<name with _>/`` in OGB's own layout, copied
 from ``$PYG_HOPFIELD_DATA/ogb/`` when present, or downloaded by :mod:`ogb`.
 """
+
 import argparse
 import itertools
 import json
@@ -45,39 +46,75 @@ HITS_AT = (10, 20, 50, 100)
 def get_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description='OGB link prediction (ogbl-ddi, ogbl-collab) with '
-        'Hebbian / MHN embeddings, scored with the official ogb Evaluator.')
-    parser.add_argument('--dataset', default='ogbl-ddi',
-                        choices=['ogbl-ddi', 'ogbl-collab'])
-    parser.add_argument('--root', default=DEFAULT_ROOT,
-                        help='folder holding the OGB dataset folders')
-    parser.add_argument('--method', default='hebbian',
-                        choices=['hebbian', 'mhn'])
-    parser.add_argument('--dim', type=int, default=128,
-                        help='embedding size (memories for mhn)')
+        'Hebbian / MHN embeddings, scored with the official ogb Evaluator.'
+    )
+    parser.add_argument(
+        '--dataset', default='ogbl-ddi', choices=['ogbl-ddi', 'ogbl-collab']
+    )
+    parser.add_argument(
+        '--root',
+        default=DEFAULT_ROOT,
+        help='folder holding the OGB dataset folders',
+    )
+    parser.add_argument(
+        '--method', default='hebbian', choices=['hebbian', 'mhn']
+    )
+    parser.add_argument(
+        '--dim',
+        type=int,
+        default=128,
+        help='embedding size (memories for mhn)',
+    )
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--num-iterations', type=int, default=10,
-                        help="hebbian: iterations of the paper's update "
-                        "(preset 'paper')")
-    parser.add_argument('--negative-weight', type=float, default=0.5,
-                        help='hebbian: weight of the random negative edges')
-    parser.add_argument('--k', type=int, default=1,
-                        help='mhn: hops of the KHopContext')
-    parser.add_argument('--mhn-epochs', type=int, default=10,
-                        help='mhn: training epochs of the memories')
-    parser.add_argument('--num-negative-samples', type=int, default=None,
-                        help='mhn: sampled-softmax negatives (default: full '
-                        'softmax up to 50,000 nodes, else 4096)')
+    parser.add_argument(
+        '--num-iterations',
+        type=int,
+        default=10,
+        help="hebbian: iterations of the paper's update (preset 'paper')",
+    )
+    parser.add_argument(
+        '--negative-weight',
+        type=float,
+        default=0.5,
+        help='hebbian: weight of the random negative edges',
+    )
+    parser.add_argument(
+        '--k', type=int, default=1, help='mhn: hops of the KHopContext'
+    )
+    parser.add_argument(
+        '--mhn-epochs',
+        type=int,
+        default=10,
+        help='mhn: training epochs of the memories',
+    )
+    parser.add_argument(
+        '--num-negative-samples',
+        type=int,
+        default=None,
+        help='mhn: sampled-softmax negatives (default: full '
+        'softmax up to 50,000 nodes, else 4096)',
+    )
     parser.add_argument('--predictor', default='dot', choices=['dot', 'mlp'])
-    parser.add_argument('--epochs', type=int, default=20,
-                        help='mlp: training epochs of the link predictor')
-    parser.add_argument('--hidden', type=int, default=256,
-                        help='mlp: hidden channels')
+    parser.add_argument(
+        '--epochs',
+        type=int,
+        default=20,
+        help='mlp: training epochs of the link predictor',
+    )
+    parser.add_argument(
+        '--hidden', type=int, default=256, help='mlp: hidden channels'
+    )
     parser.add_argument('--lr', type=float, default=0.005, help='mlp: lr')
-    parser.add_argument('--batch-size', type=int, default=64 * 1024,
-                        help='mlp: positive edges per step')
-    parser.add_argument('--out', default=None,
-                        help='write the results as JSON to this file')
+    parser.add_argument(
+        '--batch-size',
+        type=int,
+        default=64 * 1024,
+        help='mlp: positive edges per step',
+    )
+    parser.add_argument(
+        '--out', default=None, help='write the results as JSON to this file'
+    )
     return parser
 
 
@@ -89,10 +126,14 @@ def embed(data, args) -> torch.Tensor:
         # The paper's update (its negative edges are not part of the
         # orthogonal propagation, HebbianPropagation's default).
         model = HebbianPropagation.from_preset(
-            'paper', data.num_nodes, args.dim,
+            'paper',
+            data.num_nodes,
+            args.dim,
             num_iterations=args.num_iterations,
-            negative_weight=args.negative_weight, normalize=True,
-            seed=args.seed)
+            negative_weight=args.negative_weight,
+            normalize=True,
+            seed=args.seed,
+        )
         edge_weight = None if edge_weight is None else edge_weight.to(device)
         return model(data.edge_index.to(device), edge_weight).cpu()
 
@@ -101,26 +142,37 @@ def embed(data, args) -> torch.Tensor:
     num_neg = args.num_negative_samples
     if num_neg is None and data.num_nodes > 50_000:
         num_neg = 4096
-    model = MHNEmbedding(data.num_nodes, args.dim,
-                         num_negative_samples=num_neg).to(device)
+    model = MHNEmbedding(
+        data.num_nodes, args.dim, num_negative_samples=num_neg
+    ).to(device)
 
     def log(epoch: int, loss: float) -> None:
         print(f'MHN Epoch: {epoch:03d}, Loss: {loss:.4f}')
 
-    model.fit(context, epochs=args.mhn_epochs, batch_size=256,
-              seed=args.seed, callback=log)
+    model.fit(
+        context,
+        epochs=args.mhn_epochs,
+        batch_size=256,
+        seed=args.seed,
+        callback=log,
+    )
     with torch.no_grad():
         return F.normalize(model(context), dim=-1).cpu()
 
 
 class LinkPredictor(torch.nn.Module):
-    def __init__(self, in_channels: int, hidden_channels: int,
-                 num_layers: int = 3, dropout: float = 0.5):
+    def __init__(
+        self,
+        in_channels: int,
+        hidden_channels: int,
+        num_layers: int = 3,
+        dropout: float = 0.5,
+    ):
         super().__init__()
         channels = [in_channels] + [hidden_channels] * (num_layers - 1) + [1]
-        self.lins = torch.nn.ModuleList([
-            torch.nn.Linear(a, b) for a, b in itertools.pairwise(channels)
-        ])
+        self.lins = torch.nn.ModuleList(
+            [torch.nn.Linear(a, b) for a, b in itertools.pairwise(channels)]
+        )
         self.dropout = dropout
 
     def forward(self, x_i, x_j):
@@ -150,8 +202,8 @@ def train(predictor, z, pos_train_edge, optimizer, batch_size) -> float:
         neg_out = predictor(z[neg[0]], z[neg[1]])
         loss = F.binary_cross_entropy_with_logits(
             torch.cat([pos_out, neg_out]),
-            torch.cat([torch.ones_like(pos_out),
-                       torch.zeros_like(neg_out)]))
+            torch.cat([torch.ones_like(pos_out), torch.zeros_like(neg_out)]),
+        )
         loss.backward()
         optimizer.step()
         total_loss += float(loss) * idx.numel()
@@ -162,9 +214,7 @@ def train(predictor, z, pos_train_edge, optimizer, batch_size) -> float:
 @torch.no_grad()
 def score(predictor, z, edge, batch_size=64 * 1024) -> torch.Tensor:
     predictor.eval()
-    out = [
-        predictor(z[e[:, 0]], z[e[:, 1]]) for e in edge.split(batch_size)
-    ]
+    out = [predictor(z[e[:, 0]], z[e[:, 1]]) for e in edge.split(batch_size)]
     return torch.cat(out).cpu()
 
 
@@ -183,14 +233,19 @@ def test(predictor, z, split_edge, evaluator) -> dict:
 
 
 def print_table(rows: dict, official: int) -> None:
-    print(f'\n{"predictor":<10} {"split":<6} ' +
-          ' '.join(f'{"Hits@" + str(K):>9}' for K in HITS_AT) +
-          f'   (official: Hits@{official})')
+    print(
+        f'\n{"predictor":<10} {"split":<6} '
+        + ' '.join(f'{"Hits@" + str(K):>9}' for K in HITS_AT)
+        + f'   (official: Hits@{official})'
+    )
     for name, res in rows.items():
         for split in ['valid', 'test']:
-            print(f'{name:<10} {split:<6} ' +
-                  ' '.join(f'{100 * res[f"{split}_hits@{K}"]:>9.2f}'
-                           for K in HITS_AT))
+            print(
+                f'{name:<10} {split:<6} '
+                + ' '.join(
+                    f'{100 * res[f"{split}_hits@{K}"]:>9.2f}' for K in HITS_AT
+                )
+            )
 
 
 def main(argv=None) -> dict:
@@ -222,16 +277,23 @@ def main(argv=None) -> dict:
         optimizer = torch.optim.Adam(predictor.parameters(), lr=args.lr)
         best_valid, best = -1.0, None
         for epoch in range(1, args.epochs + 1):
-            loss = train(predictor, z, split_edge['train']['edge'], optimizer,
-                         args.batch_size)
+            loss = train(
+                predictor,
+                z,
+                split_edge['train']['edge'],
+                optimizer,
+                args.batch_size,
+            )
             res = test(predictor, z, split_edge, evaluator)
             valid = res[f'valid_hits@{official}']
             if valid > best_valid:
                 best_valid, best = valid, res
-            print(f'Epoch: {epoch:03d}, Loss: {loss:.4f}, '
-                  f'Valid Hits@{official}: {100 * valid:.2f}, '
-                  f'Test Hits@{official}: '
-                  f'{100 * res[f"test_hits@{official}"]:.2f}')
+            print(
+                f'Epoch: {epoch:03d}, Loss: {loss:.4f}, '
+                f'Valid Hits@{official}: {100 * valid:.2f}, '
+                f'Test Hits@{official}: '
+                f'{100 * res[f"test_hits@{official}"]:.2f}'
+            )
         rows['mlp'] = best  # at the epoch of best validation Hits@K
 
     total_time = time.perf_counter() - start
@@ -242,7 +304,8 @@ def main(argv=None) -> dict:
         'official_metric': f'hits@{official}',
         'args': vars(args),
         'train_split_inferred': bool(
-            getattr(dataset, 'train_split_inferred', False)),
+            getattr(dataset, 'train_split_inferred', False)
+        ),
         'embedding_time_s': embed_time,
         'total_time_s': total_time,
         'results': rows,

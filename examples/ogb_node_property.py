@@ -21,6 +21,7 @@ Example::
 The data is read from ``<root>/ogbn_arxiv/`` in OGB's own layout, copied
 from ``$PYG_HOPFIELD_DATA/ogb/`` when present, or downloaded by :mod:`ogb`.
 """
+
 import argparse
 import itertools
 import json
@@ -43,42 +44,74 @@ def get_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description='OGB node property prediction (ogbn-arxiv) with '
         'Hebbian / MHN embeddings (+ features), scored with the official '
-        'ogb Evaluator.')
-    parser.add_argument('--dataset', default='ogbn-arxiv',
-                        choices=['ogbn-arxiv'])
-    parser.add_argument('--root', default=DEFAULT_ROOT,
-                        help='folder holding the OGB dataset folders')
-    parser.add_argument('--method', default='hebbian',
-                        choices=['hebbian', 'mhn'])
-    parser.add_argument('--dim', type=int, default=128,
-                        help='embedding size (memories for mhn)')
+        'ogb Evaluator.'
+    )
+    parser.add_argument(
+        '--dataset', default='ogbn-arxiv', choices=['ogbn-arxiv']
+    )
+    parser.add_argument(
+        '--root',
+        default=DEFAULT_ROOT,
+        help='folder holding the OGB dataset folders',
+    )
+    parser.add_argument(
+        '--method', default='hebbian', choices=['hebbian', 'mhn']
+    )
+    parser.add_argument(
+        '--dim',
+        type=int,
+        default=128,
+        help='embedding size (memories for mhn)',
+    )
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--num-iterations', type=int, default=10,
-                        help="hebbian: iterations of the paper's update "
-                        "(preset 'paper')")
-    parser.add_argument('--negative-weight', type=float, default=0.5,
-                        help='hebbian: weight of the random negative edges')
-    parser.add_argument('--k', type=int, default=1,
-                        help='mhn: hops of the KHopContext')
-    parser.add_argument('--mhn-epochs', type=int, default=5,
-                        help='mhn: training epochs of the memories')
-    parser.add_argument('--num-negative-samples', type=int, default=None,
-                        help='mhn: sampled-softmax negatives (default: full '
-                        'softmax up to 50,000 nodes, else 4096)')
-    parser.add_argument('--classifier', default='mlp',
-                        choices=['logreg', 'mlp'])
-    parser.add_argument('--inputs', default='all',
-                        choices=['all', 'embedding', 'features', 'both'],
-                        help="classifier inputs to compare ('all': each of "
-                        "the three)")
-    parser.add_argument('--epochs', type=int, default=300,
-                        help='classifier training epochs')
-    parser.add_argument('--hidden', type=int, default=256,
-                        help='mlp: hidden channels')
+    parser.add_argument(
+        '--num-iterations',
+        type=int,
+        default=10,
+        help="hebbian: iterations of the paper's update (preset 'paper')",
+    )
+    parser.add_argument(
+        '--negative-weight',
+        type=float,
+        default=0.5,
+        help='hebbian: weight of the random negative edges',
+    )
+    parser.add_argument(
+        '--k', type=int, default=1, help='mhn: hops of the KHopContext'
+    )
+    parser.add_argument(
+        '--mhn-epochs',
+        type=int,
+        default=5,
+        help='mhn: training epochs of the memories',
+    )
+    parser.add_argument(
+        '--num-negative-samples',
+        type=int,
+        default=None,
+        help='mhn: sampled-softmax negatives (default: full '
+        'softmax up to 50,000 nodes, else 4096)',
+    )
+    parser.add_argument(
+        '--classifier', default='mlp', choices=['logreg', 'mlp']
+    )
+    parser.add_argument(
+        '--inputs',
+        default='all',
+        choices=['all', 'embedding', 'features', 'both'],
+        help="classifier inputs to compare ('all': each of the three)",
+    )
+    parser.add_argument(
+        '--epochs', type=int, default=300, help='classifier training epochs'
+    )
+    parser.add_argument(
+        '--hidden', type=int, default=256, help='mlp: hidden channels'
+    )
     parser.add_argument('--lr', type=float, default=0.01)
-    parser.add_argument('--out', default=None,
-                        help='write the results as JSON to this file')
+    parser.add_argument(
+        '--out', default=None, help='write the results as JSON to this file'
+    )
     return parser
 
 
@@ -89,10 +122,14 @@ def embed(data, args) -> torch.Tensor:
         # The paper's update (its negative edges are not part of the
         # orthogonal propagation, HebbianPropagation's default).
         model = HebbianPropagation.from_preset(
-            'paper', data.num_nodes, args.dim,
+            'paper',
+            data.num_nodes,
+            args.dim,
             num_iterations=args.num_iterations,
-            negative_weight=args.negative_weight, normalize=True,
-            seed=args.seed)
+            negative_weight=args.negative_weight,
+            normalize=True,
+            seed=args.seed,
+        )
         return model(data.edge_index.to(device)).cpu()
 
     torch.manual_seed(args.seed)
@@ -100,14 +137,20 @@ def embed(data, args) -> torch.Tensor:
     num_neg = args.num_negative_samples
     if num_neg is None and data.num_nodes > 50_000:
         num_neg = 4096
-    model = MHNEmbedding(data.num_nodes, args.dim,
-                         num_negative_samples=num_neg).to(device)
+    model = MHNEmbedding(
+        data.num_nodes, args.dim, num_negative_samples=num_neg
+    ).to(device)
 
     def log(epoch: int, loss: float) -> None:
         print(f'MHN Epoch: {epoch:03d}, Loss: {loss:.4f}')
 
-    model.fit(context, epochs=args.mhn_epochs, batch_size=256,
-              seed=args.seed, callback=log)
+    model.fit(
+        context,
+        epochs=args.mhn_epochs,
+        batch_size=256,
+        seed=args.seed,
+        callback=log,
+    )
     with torch.no_grad():
         return F.normalize(model(context), dim=-1).cpu()
 
@@ -115,17 +158,27 @@ def embed(data, args) -> torch.Tensor:
 class MLP(torch.nn.Module):
     r"""OGB's reference MLP; with :obj:`num_layers=1` a logistic
     regression."""
-    def __init__(self, in_channels: int, hidden_channels: int,
-                 out_channels: int, num_layers: int = 3,
-                 dropout: float = 0.5):
+
+    def __init__(
+        self,
+        in_channels: int,
+        hidden_channels: int,
+        out_channels: int,
+        num_layers: int = 3,
+        dropout: float = 0.5,
+    ):
         super().__init__()
-        channels = ([in_channels] + [hidden_channels] * (num_layers - 1) +
-                    [out_channels])
-        self.lins = torch.nn.ModuleList([
-            torch.nn.Linear(a, b) for a, b in itertools.pairwise(channels)
-        ])
+        channels = (
+            [in_channels]
+            + [hidden_channels] * (num_layers - 1)
+            + [out_channels]
+        )
+        self.lins = torch.nn.ModuleList(
+            [torch.nn.Linear(a, b) for a, b in itertools.pairwise(channels)]
+        )
         self.bns = torch.nn.ModuleList(
-            [torch.nn.BatchNorm1d(c) for c in channels[1:-1]])
+            [torch.nn.BatchNorm1d(c) for c in channels[1:-1]]
+        )
         self.dropout = dropout
 
     def forward(self, x):
@@ -151,15 +204,19 @@ def test(model, x, y, split_idx, evaluator) -> list:
     y_pred = model(x).argmax(dim=-1, keepdim=True)
     y_true = y.view(-1, 1)
     return [
-        evaluator.eval({
-            'y_true': y_true[split_idx[split]],
-            'y_pred': y_pred[split_idx[split]],
-        })['acc'] for split in ['train', 'valid', 'test']
+        evaluator.eval(
+            {
+                'y_true': y_true[split_idx[split]],
+                'y_pred': y_pred[split_idx[split]],
+            }
+        )['acc']
+        for split in ['train', 'valid', 'test']
     ]
 
 
-def run_classifier(x, y, split_idx, evaluator, num_classes, args,
-                   name) -> dict:
+def run_classifier(
+    x, y, split_idx, evaluator, num_classes, args, name
+) -> dict:
     torch.manual_seed(args.seed)
     device = torch.device(args.device)
     x, y = x.to(device), y.to(device)
@@ -170,8 +227,9 @@ def run_classifier(x, y, split_idx, evaluator, num_classes, args,
     best = {'train_acc': 0.0, 'valid_acc': -1.0, 'test_acc': 0.0}
     for epoch in range(1, args.epochs + 1):
         loss = train(model, x, y, split_idx['train'], optimizer)
-        train_acc, valid_acc, test_acc = test(model, x, y, split_idx,
-                                              evaluator)
+        train_acc, valid_acc, test_acc = test(
+            model, x, y, split_idx, evaluator
+        )
         if valid_acc > best['valid_acc']:
             best = {
                 'epoch': epoch,
@@ -180,20 +238,26 @@ def run_classifier(x, y, split_idx, evaluator, num_classes, args,
                 'test_acc': test_acc,
             }
         if epoch % 50 == 0 or epoch == args.epochs:
-            print(f'[{name}] Epoch: {epoch:03d}, Loss: {loss:.4f}, '
-                  f'Train: {100 * train_acc:.2f}%, '
-                  f'Valid: {100 * valid_acc:.2f}%, '
-                  f'Test: {100 * test_acc:.2f}%')
+            print(
+                f'[{name}] Epoch: {epoch:03d}, Loss: {loss:.4f}, '
+                f'Train: {100 * train_acc:.2f}%, '
+                f'Valid: {100 * valid_acc:.2f}%, '
+                f'Test: {100 * test_acc:.2f}%'
+            )
     return best
 
 
 def print_table(rows: dict, classifier: str) -> None:
-    print(f'\n{"classifier":<10} {"input":<22} {"train":>7} {"valid":>7} '
-          f'{"test":>7}')
+    print(
+        f'\n{"classifier":<10} {"input":<22} {"train":>7} {"valid":>7} '
+        f'{"test":>7}'
+    )
     for inputs, res in rows.items():
-        print(f'{classifier:<10} {inputs:<22} '
-              f'{100 * res["train_acc"]:>7.2f} '
-              f'{100 * res["valid_acc"]:>7.2f} {100 * res["test_acc"]:>7.2f}')
+        print(
+            f'{classifier:<10} {inputs:<22} '
+            f'{100 * res["train_acc"]:>7.2f} '
+            f'{100 * res["valid_acc"]:>7.2f} {100 * res["test_acc"]:>7.2f}'
+        )
 
 
 def main(argv=None) -> dict:
@@ -224,8 +288,9 @@ def main(argv=None) -> dict:
 
     rows = {}
     for name, x_in in inputs.items():
-        rows[name] = run_classifier(x_in, data.y, split_idx, evaluator,
-                                    dataset.num_classes, args, name)
+        rows[name] = run_classifier(
+            x_in, data.y, split_idx, evaluator, dataset.num_classes, args, name
+        )
 
     total_time = time.perf_counter() - start
     print_table(rows, args.classifier)

@@ -21,6 +21,7 @@ Without ``--no-features`` the raw features are required: the project's
 mirror lacks ``ind.pubmed.allx``, so PubMed only loads when that file can
 be downloaded or is present in ``<root>/PubMed/raw/``.
 """
+
 import argparse
 import json
 import os.path as osp
@@ -45,41 +46,73 @@ def get_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description='Planetoid node classification with Hebbian / MHN '
         'embeddings: logistic regression on the embeddings and a GCN using '
-        'them as input features.')
-    parser.add_argument('--dataset', default='Cora',
-                        choices=['Cora', 'CiteSeer', 'PubMed'])
-    parser.add_argument('--root', default=DEFAULT_ROOT,
-                        help='dataset cache folder (raw files are also '
-                        'taken from $PYG_HOPFIELD_DATA when set)')
-    parser.add_argument('--method', default='hebbian',
-                        choices=['hebbian', 'mhn'])
-    parser.add_argument('--dim', type=int, default=128,
-                        help='embedding size (memories for mhn)')
+        'them as input features.'
+    )
+    parser.add_argument(
+        '--dataset', default='Cora', choices=['Cora', 'CiteSeer', 'PubMed']
+    )
+    parser.add_argument(
+        '--root',
+        default=DEFAULT_ROOT,
+        help='dataset cache folder (raw files are also '
+        'taken from $PYG_HOPFIELD_DATA when set)',
+    )
+    parser.add_argument(
+        '--method', default='hebbian', choices=['hebbian', 'mhn']
+    )
+    parser.add_argument(
+        '--dim',
+        type=int,
+        default=128,
+        help='embedding size (memories for mhn)',
+    )
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--num-iterations', type=int, default=10,
-                        help="hebbian: iterations of the paper's update "
-                        "(preset 'paper')")
-    parser.add_argument('--negative-weight', type=float, default=0.5,
-                        help='hebbian: weight of the random negative edges '
-                        '(0 switches them off)')
-    parser.add_argument('--k', type=int, default=2,
-                        help='mhn: hops of the KHopContext')
-    parser.add_argument('--mhn-epochs', type=int, default=20,
-                        help='mhn: training epochs of the memories')
-    parser.add_argument('--epochs', type=int, default=200,
-                        help='GCN training epochs')
-    parser.add_argument('--hidden', type=int, default=64,
-                        help='GCN hidden channels')
+    parser.add_argument(
+        '--num-iterations',
+        type=int,
+        default=10,
+        help="hebbian: iterations of the paper's update (preset 'paper')",
+    )
+    parser.add_argument(
+        '--negative-weight',
+        type=float,
+        default=0.5,
+        help='hebbian: weight of the random negative edges '
+        '(0 switches them off)',
+    )
+    parser.add_argument(
+        '--k', type=int, default=2, help='mhn: hops of the KHopContext'
+    )
+    parser.add_argument(
+        '--mhn-epochs',
+        type=int,
+        default=20,
+        help='mhn: training epochs of the memories',
+    )
+    parser.add_argument(
+        '--epochs', type=int, default=200, help='GCN training epochs'
+    )
+    parser.add_argument(
+        '--hidden', type=int, default=64, help='GCN hidden channels'
+    )
     parser.add_argument('--lr', type=float, default=0.01, help='GCN lr')
-    parser.add_argument('--protocol-runs', type=int, default=0,
-                        help='also run the 9:1 protocol of the embedding '
-                        'papers with this many random splits (0: off)')
-    parser.add_argument('--no-features', action='store_true',
-                        help='ignore the raw node features: LR and a GCN on '
-                        'the embeddings only')
-    parser.add_argument('--out', default=None,
-                        help='write the results as JSON to this file')
+    parser.add_argument(
+        '--protocol-runs',
+        type=int,
+        default=0,
+        help='also run the 9:1 protocol of the embedding '
+        'papers with this many random splits (0: off)',
+    )
+    parser.add_argument(
+        '--no-features',
+        action='store_true',
+        help='ignore the raw node features: LR and a GCN on '
+        'the embeddings only',
+    )
+    parser.add_argument(
+        '--out', default=None, help='write the results as JSON to this file'
+    )
     return parser
 
 
@@ -101,10 +134,14 @@ def embed(data, args) -> torch.Tensor:
         # The paper's update (its negative edges are not part of the
         # orthogonal propagation, HebbianPropagation's default).
         model = HebbianPropagation.from_preset(
-            'paper', data.num_nodes, args.dim,
+            'paper',
+            data.num_nodes,
+            args.dim,
             num_iterations=args.num_iterations,
-            negative_weight=args.negative_weight, normalize=True,
-            seed=args.seed)
+            negative_weight=args.negative_weight,
+            normalize=True,
+            seed=args.seed,
+        )
         return model(data.edge_index.to(device)).cpu()
 
     torch.manual_seed(args.seed)
@@ -114,8 +151,13 @@ def embed(data, args) -> torch.Tensor:
     def log(epoch: int, loss: float) -> None:
         print(f'MHN Epoch: {epoch:03d}, Loss: {loss:.4f}')
 
-    model.fit(context, epochs=args.mhn_epochs, batch_size=256,
-              seed=args.seed, callback=log)
+    model.fit(
+        context,
+        epochs=args.mhn_epochs,
+        batch_size=256,
+        seed=args.seed,
+        callback=log,
+    )
     with torch.no_grad():  # unit rows, like normalize=True above
         return F.normalize(model(context), dim=-1).cpu()
 
@@ -126,8 +168,11 @@ def logistic_regression(z: torch.Tensor, data) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     x, y = z.numpy(), data.y.numpy()
-    train, val, test = (data.train_mask.numpy(), data.val_mask.numpy(),
-                        data.test_mask.numpy())
+    train, val, test = (
+        data.train_mask.numpy(),
+        data.val_mask.numpy(),
+        data.test_mask.numpy(),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # convergence warnings
         clf = LogisticRegression(max_iter=1000).fit(x[train], y[train])
@@ -138,8 +183,9 @@ def logistic_regression(z: torch.Tensor, data) -> dict:
 
 
 class GCN(torch.nn.Module):
-    def __init__(self, in_channels: int, hidden_channels: int,
-                 out_channels: int):
+    def __init__(
+        self, in_channels: int, hidden_channels: int, out_channels: int
+    ):
         super().__init__()
         self.conv1 = GCNConv(in_channels, hidden_channels, cached=True)
         self.conv2 = GCNConv(hidden_channels, out_channels, cached=True)
@@ -179,10 +225,13 @@ def run_gcn(x, data, num_classes: int, args, name: str) -> dict:
     data = data.to(device)
     x = x.to(device)
     model = GCN(x.size(-1), args.hidden, num_classes).to(device)
-    optimizer = torch.optim.Adam([
-        {'params': model.conv1.parameters(), 'weight_decay': 5e-4},
-        {'params': model.conv2.parameters(), 'weight_decay': 0},
-    ], lr=args.lr)
+    optimizer = torch.optim.Adam(
+        [
+            {'params': model.conv1.parameters(), 'weight_decay': 5e-4},
+            {'params': model.conv2.parameters(), 'weight_decay': 0},
+        ],
+        lr=args.lr,
+    )
     best_val = test_acc = 0.0
     for epoch in range(1, args.epochs + 1):
         loss = train(model, optimizer, x, data)
@@ -190,17 +239,21 @@ def run_gcn(x, data, num_classes: int, args, name: str) -> dict:
         if val_acc > best_val:
             best_val, test_acc = val_acc, tmp_test_acc
         if epoch % 50 == 0 or epoch == args.epochs:
-            print(f'[{name}] Epoch: {epoch:03d}, Loss: {loss:.4f}, '
-                  f'Train: {train_acc:.4f}, Val: {val_acc:.4f}, '
-                  f'Test: {tmp_test_acc:.4f}')
+            print(
+                f'[{name}] Epoch: {epoch:03d}, Loss: {loss:.4f}, '
+                f'Train: {train_acc:.4f}, Val: {val_acc:.4f}, '
+                f'Test: {tmp_test_acc:.4f}'
+            )
     return {'val_acc': best_val, 'test_acc': test_acc}
 
 
 def print_table(rows: dict) -> None:
     print(f'\n{"model":<22} {"input":<24} {"val acc":>8} {"test acc":>9}')
     for (model, inputs), res in rows.items():
-        print(f'{model:<22} {inputs:<24} {100 * res["val_acc"]:>8.2f} '
-              f'{100 * res["test_acc"]:>9.2f}')
+        print(
+            f'{model:<22} {inputs:<24} {100 * res["val_acc"]:>8.2f} '
+            f'{100 * res["test_acc"]:>9.2f}'
+        )
 
 
 def main(argv=None) -> dict:
@@ -215,8 +268,7 @@ def main(argv=None) -> dict:
     print(f'Embedding ({args.method}, dim={args.dim}): {embed_time:.2f}s')
 
     rows = {}
-    rows[('LogReg (public split)', 'embedding')] = logistic_regression(
-        z, data)
+    rows[('LogReg (public split)', 'embedding')] = logistic_regression(z, data)
     # Unit-norm embedding rows are on the scale of the row-normalised
     # bag-of-words features, so the two can be concatenated as they are.
     gcn_inputs = {'embedding': z}
@@ -227,26 +279,32 @@ def main(argv=None) -> dict:
             'raw features + embedding': torch.cat([data.x, z], dim=-1),
         }
     for inputs, x in gcn_inputs.items():
-        rows[('GCN (public split)', inputs)] = run_gcn(x, data, num_classes,
-                                                       args, inputs)
+        rows[('GCN (public split)', inputs)] = run_gcn(
+            x, data, num_classes, args, inputs
+        )
 
     protocol = None
     if args.protocol_runs > 0:
-        protocol = node_classification(z, data.y, train_ratio=0.9,
-                                       num_runs=args.protocol_runs,
-                                       seed=args.seed)
+        protocol = node_classification(
+            z,
+            data.y,
+            train_ratio=0.9,
+            num_runs=args.protocol_runs,
+            seed=args.seed,
+        )
         protocol = {
-            k: v
-            for k, v in protocol.items() if not k.endswith('_runs')
+            k: v for k, v in protocol.items() if not k.endswith('_runs')
         }
 
     total_time = time.perf_counter() - start
     print_table(rows)
     if protocol is not None:
-        print(f'LogReg 9:1 protocol ({args.protocol_runs} runs): micro-F1 '
-              f'{protocol["micro_f1"]:.2f} +- {protocol["micro_f1_std"]:.2f}'
-              f', macro-F1 {protocol["macro_f1"]:.2f} +- '
-              f'{protocol["macro_f1_std"]:.2f}')
+        print(
+            f'LogReg 9:1 protocol ({args.protocol_runs} runs): micro-F1 '
+            f'{protocol["micro_f1"]:.2f} +- {protocol["micro_f1_std"]:.2f}'
+            f', macro-F1 {protocol["macro_f1"]:.2f} +- '
+            f'{protocol["macro_f1_std"]:.2f}'
+        )
 
     results = {
         'dataset': args.dataset,
@@ -254,11 +312,10 @@ def main(argv=None) -> dict:
         'args': vars(args),
         'embedding_time_s': embed_time,
         'total_time_s': total_time,
-        'results': [{
-            'model': model,
-            'input': inputs,
-            **res
-        } for (model, inputs), res in rows.items()],
+        'results': [
+            {'model': model, 'input': inputs, **res}
+            for (model, inputs), res in rows.items()
+        ],
         'protocol_9_1': protocol,
     }
     if args.out is not None:

@@ -20,6 +20,7 @@ Example::
     PYG_HOPFIELD_DATA=../shared/datasets \
         python examples/pyg_pipeline.py --dataset Cora --method hebbian
 """
+
 import argparse
 import json
 import os.path as osp
@@ -46,55 +47,82 @@ DEFAULT_ROOT = osp.join(osp.dirname(osp.realpath(__file__)), '..', 'data')
 def get_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description='Hebbian / MHN embeddings inside a PyG link-prediction '
-        'pipeline (RandomLinkSplit, a GCN using them as input features).')
-    parser.add_argument('--dataset', default='Cora',
-                        choices=['Cora', 'CiteSeer', 'PubMed'])
-    parser.add_argument('--root', default=DEFAULT_ROOT,
-                        help='dataset cache folder (raw files are also '
-                        'taken from $PYG_HOPFIELD_DATA when set)')
-    parser.add_argument('--method', default='hebbian',
-                        choices=['hebbian', 'mhn'])
-    parser.add_argument('--dim', type=int, default=128,
-                        help='embedding size (memories for mhn)')
+        'pipeline (RandomLinkSplit, a GCN using them as input features).'
+    )
+    parser.add_argument(
+        '--dataset', default='Cora', choices=['Cora', 'CiteSeer', 'PubMed']
+    )
+    parser.add_argument(
+        '--root',
+        default=DEFAULT_ROOT,
+        help='dataset cache folder (raw files are also '
+        'taken from $PYG_HOPFIELD_DATA when set)',
+    )
+    parser.add_argument(
+        '--method', default='hebbian', choices=['hebbian', 'mhn']
+    )
+    parser.add_argument(
+        '--dim',
+        type=int,
+        default=128,
+        help='embedding size (memories for mhn)',
+    )
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--k', type=int, default=2,
-                        help='mhn: hops of the KHopContext')
-    parser.add_argument('--mhn-epochs', type=int, default=20,
-                        help='mhn: training epochs of the memories')
-    parser.add_argument('--epochs', type=int, default=100,
-                        help='GCN link predictor training epochs')
+    parser.add_argument(
+        '--k', type=int, default=2, help='mhn: hops of the KHopContext'
+    )
+    parser.add_argument(
+        '--mhn-epochs',
+        type=int,
+        default=20,
+        help='mhn: training epochs of the memories',
+    )
+    parser.add_argument(
+        '--epochs',
+        type=int,
+        default=100,
+        help='GCN link predictor training epochs',
+    )
     parser.add_argument('--lr', type=float, default=0.01, help='GCN lr')
-    parser.add_argument('--out', default=None,
-                        help='write the results as JSON to this file')
+    parser.add_argument(
+        '--out', default=None, help='write the results as JSON to this file'
+    )
     return parser
 
 
 def split_data(args):
     r"""PyG's transforms: features, an undirected graph and a link split
     with held-out positive and negative pairs."""
-    transform = T.Compose([
-        T.NormalizeFeatures(),
-        T.ToUndirected(),
-        T.RandomLinkSplit(num_val=0.05, num_test=0.1, is_undirected=True,
-                          split_labels=True,
-                          add_negative_train_samples=False),
-    ])
+    transform = T.Compose(
+        [
+            T.NormalizeFeatures(),
+            T.ToUndirected(),
+            T.RandomLinkSplit(
+                num_val=0.05,
+                num_test=0.1,
+                is_undirected=True,
+                split_labels=True,
+                add_negative_train_samples=False,
+            ),
+        ]
+    )
     dataset = load(args.dataset, args.root, transform=transform)
     return dataset[0]  # (train_data, val_data, test_data)
 
 
 def embed(train_data, args) -> torch.Tensor:
     r"""Our embeddings, computed on the training edges only."""
-    graph = Data(edge_index=train_data.edge_index,
-                 num_nodes=train_data.num_nodes)
+    graph = Data(
+        edge_index=train_data.edge_index, num_nodes=train_data.num_nodes
+    )
     if args.method == 'hebbian':
         graph = T.Compose([T.ToUndirected(), TransitionProbabilities()])(graph)
         # The paper's update, which propagates along these transition
         # probabilities (preset 'paper'), with unit-norm rows.
-        model = HebbianPropagation.from_preset('paper', graph.num_nodes,
-                                               args.dim, normalize=True,
-                                               seed=args.seed)
+        model = HebbianPropagation.from_preset(
+            'paper', graph.num_nodes, args.dim, normalize=True, seed=args.seed
+        )
         return model(graph.edge_index, graph.edge_weight)  # [N, dim]
 
     graph = T.Compose([T.ToUndirected(), KHopContext(k=args.k)])(graph)
@@ -103,8 +131,13 @@ def embed(train_data, args) -> torch.Tensor:
     def log(epoch: int, loss: float) -> None:
         print(f'MHN Epoch: {epoch:03d}, Loss: {loss:.4f}')
 
-    model.fit(graph.context, epochs=args.mhn_epochs, batch_size=256,
-              seed=args.seed, callback=log)
+    model.fit(
+        graph.context,
+        epochs=args.mhn_epochs,
+        batch_size=256,
+        seed=args.seed,
+        callback=log,
+    )
     with torch.no_grad():
         return F.normalize(model(graph.context), dim=-1)  # [N, dim]
 
@@ -112,6 +145,7 @@ def embed(train_data, args) -> torch.Tensor:
 class Net(torch.nn.Module):
     r"""The GCN encoder and dot-product decoder of PyG's
     ``examples/link_pred.py``."""
+
     def __init__(self, in_channels, hidden_channels, out_channels):
         super().__init__()
         self.conv1 = GCNConv(in_channels, hidden_channels)
@@ -131,12 +165,15 @@ def train(model, optimizer, x, train_data) -> float:
     z = model.encode(x, train_data.edge_index)
     pos = train_data.pos_edge_label_index
     # A new round of negative pairs for every epoch:
-    neg = negative_sampling(train_data.edge_index,
-                            num_nodes=train_data.num_nodes,
-                            num_neg_samples=pos.size(1))
+    neg = negative_sampling(
+        train_data.edge_index,
+        num_nodes=train_data.num_nodes,
+        num_neg_samples=pos.size(1),
+    )
     edge_label_index = torch.cat([pos, neg], dim=-1)
-    edge_label = torch.cat([torch.ones(pos.size(1)),
-                            torch.zeros(neg.size(1))]).to(x.device)
+    edge_label = torch.cat(
+        [torch.ones(pos.size(1)), torch.zeros(neg.size(1))]
+    ).to(x.device)
     out = model.decode(z, edge_label_index)
     loss = F.binary_cross_entropy_with_logits(out, edge_label)
     loss.backward()
@@ -166,8 +203,10 @@ def run_gcn(x, train_data, val_data, test_data, args, name) -> dict:
         if val_auc > best['val_auc']:
             best = {'val_auc': val_auc, 'test_auc': test_auc}
         if epoch % 25 == 0 or epoch == args.epochs:
-            print(f'[{name}] Epoch: {epoch:03d}, Loss: {loss:.4f}, '
-                  f'Val: {val_auc:.4f}, Test: {test_auc:.4f}')
+            print(
+                f'[{name}] Epoch: {epoch:03d}, Loss: {loss:.4f}, '
+                f'Val: {val_auc:.4f}, Test: {test_auc:.4f}'
+            )
     return best
 
 
@@ -186,13 +225,16 @@ def main(argv=None) -> dict:
 
     rows = {}
     rows[('dot product, no training', 'embedding')] = {
-        f'{split}_auc': link_prediction_auc(z, data.pos_edge_label_index,
-                                            data.neg_edge_label_index)['auc']
+        f'{split}_auc': link_prediction_auc(
+            z, data.pos_edge_label_index, data.neg_edge_label_index
+        )['auc']
         for split, data in [('val', val_data), ('test', test_data)]
     }
-    train_data, val_data, test_data = (train_data.to(device),
-                                       val_data.to(device),
-                                       test_data.to(device))
+    train_data, val_data, test_data = (
+        train_data.to(device),
+        val_data.to(device),
+        test_data.to(device),
+    )
     z = z.to(device)
     inputs = {
         'raw features': train_data.x,
@@ -201,13 +243,16 @@ def main(argv=None) -> dict:
     }
     for name, x in inputs.items():
         rows[('GCN link predictor', name)] = run_gcn(
-            x, train_data, val_data, test_data, args, name)
+            x, train_data, val_data, test_data, args, name
+        )
     total_time = time.perf_counter() - start
 
     print(f'\n{"model":<24} {"input":<26} {"val AUC":>8} {"test AUC":>9}')
     for (model, name), res in rows.items():
-        print(f'{model:<24} {name:<26} {100 * res["val_auc"]:>8.2f} '
-              f'{100 * res["test_auc"]:>9.2f}')
+        print(
+            f'{model:<24} {name:<26} {100 * res["val_auc"]:>8.2f} '
+            f'{100 * res["test_auc"]:>9.2f}'
+        )
 
     results = {
         'dataset': args.dataset,
@@ -215,11 +260,10 @@ def main(argv=None) -> dict:
         'args': vars(args),
         'embedding_time_s': embed_time,
         'total_time_s': total_time,
-        'results': [{
-            'model': model,
-            'input': name,
-            **res
-        } for (model, name), res in rows.items()],
+        'results': [
+            {'model': model, 'input': name, **res}
+            for (model, name), res in rows.items()
+        ],
     }
     if args.out is not None:
         with open(args.out, 'w') as f:

@@ -5,6 +5,7 @@ or the internet is available, on PPI for node classification.
 
     python examples/quickstart.py --out results/quickstart
 """
+
 import argparse
 import json
 import os
@@ -25,8 +26,9 @@ from pyg_hopfield.utils import seal_link_split
 
 
 def hebbian(edge_index, num_nodes, dim, seed, preset, **kwargs):
-    model = HebbianPropagation.from_preset(preset, num_nodes, dim, seed=seed,
-                                           **kwargs)
+    model = HebbianPropagation.from_preset(
+        preset, num_nodes, dim, seed=seed, **kwargs
+    )
     return model(edge_index)
 
 
@@ -49,17 +51,32 @@ def main():
     os.makedirs(args.out, exist_ok=True)
 
     data = load('USAir', args.root)[0]
-    train, pos, neg = seal_link_split(data.edge_index, data.num_nodes,
-                                      seed=args.seed)
+    train, pos, neg = seal_link_split(
+        data.edge_index, data.num_nodes, seed=args.seed
+    )
     results = {}
     curves = {}
     for name, run in [
         # The paper's update with the settings --select chooses here.
-        ('hebbian', lambda: hebbian(train, data.num_nodes, 200, args.seed,
-                                    'paper', num_iterations=5,
-                                    transition='sym', negative_weight=0.0)),
-        ('mhn', lambda: mhn(train, data.num_nodes, 2000, args.mhn_epochs,
-                            args.seed)),
+        (
+            'hebbian',
+            lambda: hebbian(
+                train,
+                data.num_nodes,
+                200,
+                args.seed,
+                'paper',
+                num_iterations=5,
+                transition='sym',
+                negative_weight=0.0,
+            ),
+        ),
+        (
+            'mhn',
+            lambda: mhn(
+                train, data.num_nodes, 2000, args.mhn_epochs, args.seed
+            ),
+        ),
     ]:
         start = time.perf_counter()
         embedding = run()
@@ -71,13 +88,15 @@ def main():
     results['jaccard'] = {'auc': jac['auc'], 'seconds': 0.0}
     curves['jaccard'] = (jac['fpr'], jac['tpr'], jac['auc'])
 
-    print(f"{'USAir link AUC':<16}{'AUC':>8}{'seconds':>10}")
+    print(f'{"USAir link AUC":<16}{"AUC":>8}{"seconds":>10}')
     for name, row in results.items():
-        print(f"{name:<16}{row['auc']:>8.4f}{row['seconds']:>10.3f}")
+        print(f'{name:<16}{row["auc"]:>8.4f}{row["seconds"]:>10.3f}')
 
     import matplotlib
+
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots(figsize=(4, 4))
     for name, (fpr, tpr, auc) in curves.items():
         ax.plot(fpr, tpr, label=f'{name} ({auc:.3f})')
@@ -99,16 +118,20 @@ def main():
         # negative_weight=0.0, transition='sym', gaussian='none',
         # normalize='iteration', whiten='iteration'.
         start = time.perf_counter()
-        embedding = hebbian(ppi.edge_index, ppi.num_nodes, 128, args.seed,
-                            'classification')
+        embedding = hebbian(
+            ppi.edge_index, ppi.num_nodes, 128, args.seed, 'classification'
+        )
         seconds = time.perf_counter() - start
         f1 = node_classification(embedding, ppi.y, seed=args.seed)
-        results['ppi_hebbian_node'] = {k: v for k, v in f1.items()
-                                       if not k.endswith('_runs')}
-        print(f"PPI node classification (hebbian, d=128, {seconds:.2f} s): "
-              f"micro-F1 "
-              f"{f1['micro_f1']:.2f} +- {f1['micro_f1_std']:.2f}, macro-F1 "
-              f"{f1['macro_f1']:.2f} +- {f1['macro_f1_std']:.2f}")
+        results['ppi_hebbian_node'] = {
+            k: v for k, v in f1.items() if not k.endswith('_runs')
+        }
+        print(
+            f'PPI node classification (hebbian, d=128, {seconds:.2f} s): '
+            f'micro-F1 '
+            f'{f1["micro_f1"]:.2f} +- {f1["micro_f1_std"]:.2f}, macro-F1 '
+            f'{f1["macro_f1"]:.2f} +- {f1["macro_f1_std"]:.2f}'
+        )
 
     with open(osp.join(args.out, 'quickstart.json'), 'w') as f:
         json.dump(results, f, indent=2)

@@ -1,6 +1,7 @@
 r"""Associative-memory graph embeddings for PyTorch Geometric."""
+
 import importlib
-from typing import Any, List
+from typing import Any
 
 __version__ = '0.1.0'
 
@@ -30,8 +31,8 @@ def __getattr__(name: str) -> Any:
         module = importlib.import_module(f'{__name__}.{name}')
         globals()[name] = module
         return module
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
-def __dir__() -> List[str]:
+def __dir__() -> list[str]:
     return sorted(set(globals()) | _SUBPACKAGES)

@@ -22,12 +22,14 @@ torch_geometric is imported by :func:`read_edge_list` when it builds a
 :class:`~torch_geometric.data.Data`, so that ``pyg-hopfield --help`` stays
 light.
 """
+
 import gzip
 import io
 import itertools
 import os.path as osp
 import warnings
-from typing import TYPE_CHECKING, Iterator, List, Optional, Tuple
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -59,13 +61,15 @@ def _read_bytes(path: str) -> bytes:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError, ValueError) as e:
-            raise ValueError(f"'{path}' is not a readable gzip file "
-                             f"({type(e).__name__}: {e}); it is corrupt or "
-                             f"truncated") from e
+            raise ValueError(
+                f"'{path}' is not a readable gzip file "
+                f'({type(e).__name__}: {e}); it is corrupt or '
+                f'truncated'
+            ) from e
     return raw
 
 
-def _data_lines(path: str) -> Iterator[Tuple[int, str, List[str]]]:
+def _data_lines(path: str) -> Iterator[tuple[int, str, list[str]]]:
     # (line number, stripped line, fields) of every line holding data.
     text = _read_bytes(path).decode('utf-8', errors='replace')
     for line_no, line in enumerate(text.split('\n'), start=1):
@@ -86,24 +90,29 @@ def _scan_text(path: str) -> int:
         if has_weight is None:
             has_weight = len(parts) == 3
         elif has_weight != (len(parts) == 3):
-            raise ValueError(f'{where}: mixes weighted and unweighted '
-                             f'lines; give every line a weight or none')
+            raise ValueError(
+                f'{where}: mixes weighted and unweighted '
+                f'lines; give every line a weight or none'
+            )
         try:
             u, v = int(parts[0]), int(parts[1])
         except ValueError:
             raise ValueError(f'{where}: node ids must be integers') from None
         if u < 0 or v < 0:
-            raise ValueError(f'{where}: node ids must be non-negative '
-                             f'(0-based)')
+            raise ValueError(
+                f'{where}: node ids must be non-negative (0-based)'
+            )
         if has_weight:
             try:
                 w = float(parts[2])
             except ValueError:
                 raise ValueError(
-                    f'{where}: the weight is not a number') from None
+                    f'{where}: the weight is not a number'
+                ) from None
             if not np.isfinite(w) or w < 0:
-                raise ValueError(f'{where}: weights must be finite and '
-                                 f'non-negative')
+                raise ValueError(
+                    f'{where}: weights must be finite and non-negative'
+                )
         num_edges += 1
     return num_edges
 
@@ -112,14 +121,15 @@ def _where(path: str, index: int) -> str:
     # Names edge number `index` (0-based) of a file: its line in a text
     # file, found by the slow scan (only ever called to report an error).
     if path.endswith(('.npy', '.pt')):
-        return f"{path}, edge {index}"
-    for line_no, text, _ in itertools.islice(_data_lines(path), index,
-                                             index + 1):
+        return f'{path}, edge {index}'
+    for line_no, text, _ in itertools.islice(
+        _data_lines(path), index, index + 1
+    ):
         return f"{path}, line {line_no}: '{text}'"
     return f'{path}, edge {index}'
 
 
-def read_text_edges(path: str) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+def read_text_edges(path: str) -> tuple[np.ndarray, np.ndarray | None]:
     r"""Reads a text edge list (see the module docstring for the layout)
     into node ids of shape :obj:`[E, 2]` (:obj:`int64`) and, if the lines
     carry a third column, weights of shape :obj:`[E]` (:obj:`float64`).
@@ -155,7 +165,7 @@ def read_text_edges(path: str) -> Tuple[np.ndarray, Optional[np.ndarray]]:
         )
         ok = frame.shape[1] in (2, 3)
     except Exception as e:  # a tokenizer error, a bad literal, no data
-        error: Optional[Exception] = e
+        error: Exception | None = e
         ok = False
     else:
         error = None
@@ -165,29 +175,37 @@ def read_text_edges(path: str) -> Tuple[np.ndarray, Optional[np.ndarray]]:
         if frame.shape[1] == 3:
             weights = frame.iloc[:, 2].to_numpy(dtype=np.float64)
         ok = bool((ids >= 0).all()) and (
-            weights is None or bool(
-                (np.isfinite(weights) & (weights >= 0)).all()))
+            weights is None
+            or bool((np.isfinite(weights) & (weights >= 0)).all())
+        )
         if ok:
             return ids, weights
     if _scan_text(path) == 0:
         raise ValueError(f"'{path}' contains no edges")
-    raise ValueError(f"'{path}' could not be read as an edge list "
-                     f"({type(error).__name__}: {error})") from error
+    raise ValueError(
+        f"'{path}' could not be read as an edge list "
+        f'({type(error).__name__}: {error})'
+    ) from error
 
 
 def _read_npy(path: str) -> Tensor:
     try:
         array = np.load(path, mmap_mode='r', allow_pickle=False)
     except Exception as e:
-        raise ValueError(f"'{path}' is not a readable .npy array "
-                         f"({type(e).__name__}: {e})") from e
+        raise ValueError(
+            f"'{path}' is not a readable .npy array ({type(e).__name__}: {e})"
+        ) from e
     if array.ndim != 2 or 2 not in array.shape:
-        raise ValueError(f"'{path}' holds an array of shape "
-                         f"{list(array.shape)}; expected node ids of shape "
-                         f"[E, 2] or [2, E]")
+        raise ValueError(
+            f"'{path}' holds an array of shape "
+            f'{list(array.shape)}; expected node ids of shape '
+            f'[E, 2] or [2, E]'
+        )
     if array.dtype not in (np.int32, np.int64):
-        raise ValueError(f"'{path}' holds {array.dtype} node ids; expected "
-                         f"int32 or int64 (save 'ids.astype(np.int64)')")
+        raise ValueError(
+            f"'{path}' holds {array.dtype} node ids; expected "
+            f"int32 or int64 (save 'ids.astype(np.int64)')"
+        )
     pairs = array if array.shape[0] == 2 else array.T
     # The one copy: the memory map becomes an in-memory int64 [2, E].
     return torch.from_numpy(np.array(pairs, dtype=np.int64, order='C'))
@@ -195,21 +213,25 @@ def _read_npy(path: str) -> Tensor:
 
 def _read_npy_weights(path: str, num_edges: int) -> Tensor:
     if not path.endswith('.npy') or not osp.isfile(path):
-        raise ValueError(f"'--weights' must be an existing .npy file, got "
-                         f"'{path}'")
+        raise ValueError(
+            f"'--weights' must be an existing .npy file, got '{path}'"
+        )
     try:
         array = np.load(path, mmap_mode='r', allow_pickle=False)
     except Exception as e:
-        raise ValueError(f"'{path}' is not a readable .npy array "
-                         f"({type(e).__name__}: {e})") from e
-    if array.shape != (num_edges, ) or array.dtype.kind not in 'fiu':
-        raise ValueError(f"'{path}' holds {array.dtype} weights of shape "
-                         f"{list(array.shape)}; expected numbers of shape "
-                         f"[{num_edges}], one per edge")
+        raise ValueError(
+            f"'{path}' is not a readable .npy array ({type(e).__name__}: {e})"
+        ) from e
+    if array.shape != (num_edges,) or array.dtype.kind not in 'fiu':
+        raise ValueError(
+            f"'{path}' holds {array.dtype} weights of shape "
+            f'{list(array.shape)}; expected numbers of shape '
+            f'[{num_edges}], one per edge'
+        )
     return torch.from_numpy(np.array(array, dtype=np.float32))
 
 
-def _read_pt(path: str) -> Tuple[Tensor, Optional[Tensor], Optional[int]]:
+def _read_pt(path: str) -> tuple[Tensor, Tensor | None, int | None]:
     # torch_geometric.data allow-lists Data itself for weights_only loading;
     # a pickled Data also holds these internal classes of PyG's.
     from torch_geometric.data.data import DataEdgeAttr, DataTensorAttr
@@ -217,44 +239,59 @@ def _read_pt(path: str) -> Tuple[Tensor, Optional[Tensor], Optional[int]]:
 
     try:
         with torch.serialization.safe_globals(
-            [DataEdgeAttr, DataTensorAttr, GlobalStorage]):
+            [DataEdgeAttr, DataTensorAttr, GlobalStorage]
+        ):
             obj = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:
-        raise ValueError(f"'{path}' could not be loaded by torch.load("
-                         f"weights_only=True) ({type(e).__name__}: {e}); "
-                         f"save a torch_geometric.data.Data with "
-                         f"torch.save(data, path)") from e
+        raise ValueError(
+            f"'{path}' could not be loaded by torch.load("
+            f'weights_only=True) ({type(e).__name__}: {e}); '
+            f'save a torch_geometric.data.Data with '
+            f'torch.save(data, path)'
+        ) from e
     edge_index = obj.get('edge_index') if hasattr(obj, 'get') else None
     if not isinstance(edge_index, Tensor):
-        raise ValueError(f"'{path}' holds a {type(obj).__name__} without a "
-                         f"tensor 'edge_index'; save a "
-                         f"torch_geometric.data.Data with torch.save(data, "
-                         f"path)")
+        raise ValueError(
+            f"'{path}' holds a {type(obj).__name__} without a "
+            f"tensor 'edge_index'; save a "
+            f'torch_geometric.data.Data with torch.save(data, '
+            f'path)'
+        )
     edge_weight = obj.get('edge_weight')
     # The stored count, else the rows of 'x'; never PyG's inference from
     # edge_index (it warns), which read_edge_list does itself.
     num_nodes = obj['num_nodes'] if 'num_nodes' in obj else None
     if num_nodes is None and isinstance(obj.get('x'), Tensor):
         num_nodes = obj.get('x').size(0)
-    if edge_index.dim() != 2 or edge_index.size(0) != 2 or \
-            edge_index.is_floating_point():
-        raise ValueError(f"'{path}': 'edge_index' must be an integer tensor "
-                         f"of shape [2, E], got {edge_index.dtype} of shape "
-                         f"{list(edge_index.shape)}")
+    if (
+        edge_index.dim() != 2
+        or edge_index.size(0) != 2
+        or edge_index.is_floating_point()
+    ):
+        raise ValueError(
+            f"'{path}': 'edge_index' must be an integer tensor "
+            f'of shape [2, E], got {edge_index.dtype} of shape '
+            f'{list(edge_index.shape)}'
+        )
     if edge_weight is not None:
         edge_weight = edge_weight.view(-1).to(torch.float)
         if edge_weight.numel() != edge_index.size(1):
-            raise ValueError(f"'{path}': 'edge_weight' has "
-                             f"{edge_weight.numel()} entries for "
-                             f"{edge_index.size(1)} edges")
-    return edge_index.long(), edge_weight, None if num_nodes is None else \
-        int(num_nodes)
+            raise ValueError(
+                f"'{path}': 'edge_weight' has "
+                f'{edge_weight.numel()} entries for '
+                f'{edge_index.size(1)} edges'
+            )
+    return (
+        edge_index.long(),
+        edge_weight,
+        None if num_nodes is None else int(num_nodes),
+    )
 
 
 def read_edges(
     path: str,
-    weights: Optional[str] = None,
-) -> Tuple[Tensor, Optional[Tensor], Optional[int]]:
+    weights: str | None = None,
+) -> tuple[Tensor, Tensor | None, int | None]:
     r"""Reads the edges of a text, ``.npy`` or ``.pt`` file (see the
     module docstring) as they are stored: no symmetrising, no
     de-duplication.
@@ -295,33 +332,40 @@ def read_edges(
     else:
         ids, w = read_text_edges(path)
         edge_index = torch.from_numpy(np.ascontiguousarray(ids.T))
-        edge_weight = None if w is None else torch.from_numpy(
-            w.astype(np.float32))
+        edge_weight = (
+            None if w is None else torch.from_numpy(w.astype(np.float32))
+        )
     if weights is not None:
         if edge_weight is not None:
-            raise ValueError(f"'{path}' already holds edge weights; drop "
-                             f"'--weights {weights}'")
+            raise ValueError(
+                f"'{path}' already holds edge weights; drop "
+                f"'--weights {weights}'"
+            )
         edge_weight = _read_npy_weights(weights, edge_index.size(1))
     if edge_index.numel() == 0:
         raise ValueError(f"'{path}' contains no edges")
     bad = (edge_index < 0).any(dim=0).nonzero()
     if bad.numel() > 0:
-        raise ValueError(f'{_where(path, int(bad[0]))}: node ids must be '
-                         f'non-negative (0-based)')
+        raise ValueError(
+            f'{_where(path, int(bad[0]))}: node ids must be '
+            f'non-negative (0-based)'
+        )
     if edge_weight is not None:
         bad = (~torch.isfinite(edge_weight) | (edge_weight < 0)).nonzero()
         if bad.numel() > 0:
             where = _where(weights or path, int(bad[0]))
-            raise ValueError(f'{where}: weights must be finite and '
-                             f'non-negative, got {float(edge_weight[bad[0]])}')
+            raise ValueError(
+                f'{where}: weights must be finite and '
+                f'non-negative, got {float(edge_weight[bad[0]])}'
+            )
     return edge_index, edge_weight, num_nodes
 
 
 def read_edge_list(
     path: str,
-    num_nodes: Optional[int] = None,
+    num_nodes: int | None = None,
     directed: bool = False,
-    weights: Optional[str] = None,
+    weights: str | None = None,
     one_based: bool = False,
 ) -> 'Data':
     r"""Reads a graph from a text edge list (``u v`` or ``u v weight`` a
@@ -360,21 +404,29 @@ def read_edge_list(
         Data(edge_index=[2, 4], num_nodes=3)
     """
     from torch_geometric.data import Data
-    from torch_geometric.utils import coalesce, remove_self_loops
-    from torch_geometric.utils import to_undirected
+    from torch_geometric.utils import (
+        coalesce,
+        remove_self_loops,
+        to_undirected,
+    )
 
-    if num_nodes is not None and (isinstance(num_nodes, bool)
-                                  or not isinstance(num_nodes, int)
-                                  or num_nodes < 1):
-        raise ValueError(f"'num_nodes' must be a positive integer, got "
-                         f"{num_nodes!r}")
+    if num_nodes is not None and (
+        isinstance(num_nodes, bool)
+        or not isinstance(num_nodes, int)
+        or num_nodes < 1
+    ):
+        raise ValueError(
+            f"'num_nodes' must be a positive integer, got {num_nodes!r}"
+        )
     edge_index, edge_weight, stored = read_edges(path, weights)
     smallest = int(edge_index.min())
     if one_based:
         if smallest == 0:
-            raise ValueError(f"'{path}' contains node 0, so its ids are not "
-                             f"1-based; drop 'one_based=True' "
-                             f"('--one-based')")
+            raise ValueError(
+                f"'{path}' contains node 0, so its ids are not "
+                f"1-based; drop 'one_based=True' "
+                f"('--one-based')"
+            )
         edge_index -= 1
     num_nodes = stored if num_nodes is None else num_nodes
     largest = int(edge_index.max())
@@ -382,26 +434,34 @@ def read_edge_list(
         index = int((edge_index >= num_nodes).any(dim=0).nonzero()[0])
         hint = ''
         if smallest == 1 and not one_based:
-            hint = ("; the file has no node 0, so it looks 1-based: pass "
-                    "'one_based=True' ('--one-based')")
-        raise ValueError(f'{_where(path, index)}: node '
-                         f'{int(edge_index[:, index].max()) + one_based} is '
-                         f'out of range for --num-nodes {num_nodes}{hint}')
+            hint = (
+                '; the file has no node 0, so it looks 1-based: pass '
+                "'one_based=True' ('--one-based')"
+            )
+        raise ValueError(
+            f'{_where(path, index)}: node '
+            f'{int(edge_index[:, index].max()) + one_based} is '
+            f'out of range for --num-nodes {num_nodes}{hint}'
+        )
     if num_nodes is None:
         num_nodes = largest + 1
     if smallest == 1 and not one_based:
         warnings.warn(
             f"'{path}' has no node 0 (its smallest id is 1): if its ids are "
-            f"1-based, node 0 is a phantom isolated node and every id is "
+            f'1-based, node 0 is a phantom isolated node and every id is '
             f"off by one. Pass 'one_based=True' ('--one-based') or subtract "
-            f"1 from the ids", stacklevel=2)
+            f'1 from the ids',
+            stacklevel=2,
+        )
     edge_index, edge_weight = remove_self_loops(edge_index, edge_weight)
     if directed:
-        edge_index, edge_weight = coalesce(edge_index, edge_weight,
-                                           num_nodes=num_nodes)
+        edge_index, edge_weight = coalesce(
+            edge_index, edge_weight, num_nodes=num_nodes
+        )
     else:
-        edge_index, edge_weight = to_undirected(edge_index, edge_weight,
-                                                num_nodes=num_nodes)
+        edge_index, edge_weight = to_undirected(
+            edge_index, edge_weight, num_nodes=num_nodes
+        )
     data = Data(edge_index=edge_index, num_nodes=num_nodes)
     if edge_weight is not None:
         data.edge_weight = edge_weight

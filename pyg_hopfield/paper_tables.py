@@ -7,8 +7,14 @@ PAPER_TABLES = {
         'title': 'Hebbian Graph Embeddings, Table 1: reconstruction MAP, '
         'd=200',
         'protocol': 'whole graph embedded; GEM MAP on 1024 sampled nodes',
-        'argv': ['--method', 'hebbian', '--dim', '200', '--task',
-                 'reconstruction-map'],
+        'argv': [
+            '--method',
+            'hebbian',
+            '--dim',
+            '200',
+            '--task',
+            'reconstruction-map',
+        ],
         'metric': 'map',
         'rows': {'AstroPh': 0.573, 'BlogCatalog': 0.499, 'HepTh': 0.619},
     },
@@ -17,22 +23,42 @@ PAPER_TABLES = {
         'd=200',
         'protocol': '10% of edges held out (GEM split); GEM MAP on 1024 '
         'sampled nodes over held-out edges',
-        'argv': ['--method', 'hebbian', '--dim', '200', '--task',
-                 'link-map', '--test-ratio', '0.1'],
+        'argv': [
+            '--method',
+            'hebbian',
+            '--dim',
+            '200',
+            '--task',
+            'link-map',
+            '--test-ratio',
+            '0.1',
+        ],
         'metric': 'map',
         'rows': {'AstroPh': 0.317, 'BlogCatalog': 0.202, 'HepTh': 0.339},
     },
     'hebbian-table6': {
         'title': 'Hebbian Graph Embeddings, Table 6: link-prediction AUC (%) '
         'on the SEAL graphs',
-        'protocol': "SEAL split: 10% of edges held out plus as many "
-        "non-edges; AUC of sigma(h_i.h_j)",
-        'argv': ['--method', 'hebbian', '--dim', '200', '--task',
-                 'link-auc', '--test-ratio', '0.1'],
+        'protocol': 'SEAL split: 10% of edges held out plus as many '
+        'non-edges; AUC of sigma(h_i.h_j)',
+        'argv': [
+            '--method',
+            'hebbian',
+            '--dim',
+            '200',
+            '--task',
+            'link-auc',
+            '--test-ratio',
+            '0.1',
+        ],
         'metric': 'auc',
         'scale': 100.0,
-        'rows': {'Power': 93.11, 'PB': 93.0, 'USAir': 95.92,
-                 'Celegans': 84.99},
+        'rows': {
+            'Power': 93.11,
+            'PB': 93.0,
+            'USAir': 95.92,
+            'Celegans': 84.99,
+        },
     },
     'mhn-table2': {
         'title': 'Associative Learning for Network Embedding, Table 2: '
@@ -48,8 +74,16 @@ PAPER_TABLES = {
         'prediction AUC',
         'protocol': '500 positive pairs held out of training + 500 '
         'non-edges; AUC of sigma(h_i.h_j)',
-        'argv': ['--method', 'mhn', '--dim', '2000', '--task', 'link-auc',
-                 '--split', 'mhn'],
+        'argv': [
+            '--method',
+            'mhn',
+            '--dim',
+            '2000',
+            '--task',
+            'link-auc',
+            '--split',
+            'mhn',
+        ],
         'metric': 'auc',
         'rows': {'BlogCatalog': 0.92, 'PPI': 0.91, 'Wikipedia': 0.87},
     },

@@ -4,7 +4,8 @@ import os.path as osp
 import pytest
 
 SHARED_DATASETS = osp.abspath(
-    osp.join(osp.dirname(__file__), '..', '..', 'shared', 'datasets'))
+    osp.join(osp.dirname(__file__), '..', '..', 'shared', 'datasets')
+)
 
 
 @pytest.fixture
@@ -15,7 +16,8 @@ def data_mirror(monkeypatch) -> str:
     if not osp.isdir(path):
         raise RuntimeError(
             f"The dataset mirror '{path}' does not exist: set "
-            f"PYG_HOPFIELD_DATA to the folder holding ../shared/datasets")
+            f'PYG_HOPFIELD_DATA to the folder holding ../shared/datasets'
+        )
     monkeypatch.setenv('PYG_HOPFIELD_DATA', path)
     return path
 

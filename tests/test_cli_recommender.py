@@ -16,6 +16,7 @@ def write_fake_movielens(root, num_users=30, num_items=16, seed=0):
         lines += [f'{user + 1}\t{i + 1}\t4\t881250949\n' for i in items]
     raw = osp.join(str(root), 'MovieLens100K', 'raw')
     import os
+
     os.makedirs(raw)
     with open(osp.join(raw, 'u1.base'), 'w') as f:
         f.writelines(lines[:-20])
@@ -24,8 +25,12 @@ def write_fake_movielens(root, num_users=30, num_items=16, seed=0):
 
 
 def test_help_describes_both_formats():
-    text = build_parser()._subparsers._group_actions[0].choices[
-        'evaluate'].format_help()
+    text = (
+        build_parser()
+        ._subparsers._group_actions[0]
+        .choices['evaluate']
+        .format_help()
+    )
     assert 'edge files (--edges)' in text and '0 1 2.5' in text
     assert 'history files (--histories' in text
     assert '    0 5 17\n    3 5' in text
@@ -37,11 +42,33 @@ def test_hit_rate_protocol_on_interactions(tmp_path, monkeypatch):
     monkeypatch.delenv('PYG_HOPFIELD_DATA', raising=False)
     write_fake_movielens(tmp_path)
     out = tmp_path / 'hr.json'
-    argv = ['evaluate', '--task', 'hit-rate', '--method', 'hebbian',
-            '--dataset', 'MovieLens100K', '--root', str(tmp_path),
-            '--dim', '8', '--transition', 'sym', '--negative-weight', '0',
-            '--gaussian', 'none', '--splits', '2', '--test-ratio', '0.2',
-            '--hits-k', '3', '--json', str(out)]
+    argv = [
+        'evaluate',
+        '--task',
+        'hit-rate',
+        '--method',
+        'hebbian',
+        '--dataset',
+        'MovieLens100K',
+        '--root',
+        str(tmp_path),
+        '--dim',
+        '8',
+        '--transition',
+        'sym',
+        '--negative-weight',
+        '0',
+        '--gaussian',
+        'none',
+        '--splits',
+        '2',
+        '--test-ratio',
+        '0.2',
+        '--hits-k',
+        '3',
+        '--json',
+        str(out),
+    ]
     assert main(argv) == 0
     metrics = json.loads(out.read_text())
     assert metrics['num_users'] == 6 and metrics['splits'] == 2
@@ -49,8 +76,19 @@ def test_hit_rate_protocol_on_interactions(tmp_path, monkeypatch):
         assert 0.0 <= metrics[key] <= 1.0
     # Within-group co-ratings: the paper protocol nearly always hits.
     assert metrics['hit_rate@3'] >= 0.8
-    assert main(argv + ['--weighting', 'cosine', '--propagate-candidates',
-                        '--popularity-exponent', '0.5']) == 0
+    assert (
+        main(
+            argv
+            + [
+                '--weighting',
+                'cosine',
+                '--propagate-candidates',
+                '--popularity-exponent',
+                '0.5',
+            ]
+        )
+        == 0
+    )
     assert json.loads(out.read_text())['weighting'] == 'cosine'
 
 
@@ -59,8 +97,17 @@ def test_hit_rate_errors_say_how_to_fix(tmp_path, capsys, monkeypatch):
     edges.write_text(''.join(f'{i} {i + 1}\n' for i in range(11)))
     histories = tmp_path / 'users.txt'
     histories.write_text('0 1\n2 14\n')
-    base = ['evaluate', '--task', 'hit-rate', '--method', 'hebbian',
-            '--edges', str(edges), '--dim', '4']
+    base = [
+        'evaluate',
+        '--task',
+        'hit-rate',
+        '--method',
+        'hebbian',
+        '--edges',
+        str(edges),
+        '--dim',
+        '4',
+    ]
     assert main(base + ['--histories', str(histories)]) == 2
     err = capsys.readouterr().err
     assert 'line 2: item 14 is not a node' in err
@@ -68,15 +115,24 @@ def test_hit_rate_errors_say_how_to_fix(tmp_path, capsys, monkeypatch):
     assert main(base) == 2
     assert "needs '--histories FILE'" in capsys.readouterr().err
     histories.write_text('0 1\n')
-    assert main(base + ['--histories', str(histories), '--hits-k',
-                        '12']) == 2
+    assert main(base + ['--histories', str(histories), '--hits-k', '12']) == 2
     assert "'--hits-k' must lie in [1, 11]" in capsys.readouterr().err
     monkeypatch.setenv('PYG_HOPFIELD_OFFLINE', '1')
     monkeypatch.delenv('PYG_HOPFIELD_DATA', raising=False)
     write_fake_movielens(tmp_path)
-    ml = ['evaluate', '--task', 'hit-rate', '--method', 'hebbian',
-          '--dataset', 'MovieLens100K', '--root', str(tmp_path), '--dim',
-          '4']
+    ml = [
+        'evaluate',
+        '--task',
+        'hit-rate',
+        '--method',
+        'hebbian',
+        '--dataset',
+        'MovieLens100K',
+        '--root',
+        str(tmp_path),
+        '--dim',
+        '4',
+    ]
     assert main(ml + ['--histories', str(histories)]) == 2
     assert "'--histories' does not apply" in capsys.readouterr().err
     assert main(ml + ['--hits-k', '16']) == 2

@@ -6,6 +6,7 @@ weights that are 0, NaN, infinite, negative or huge.
 The property, for every entry point: either one :class:`ValueError` that
 names the argument at fault, or a finite result of the right shape.
 """
+
 import warnings
 
 import pytest
@@ -18,13 +19,27 @@ from pyg_hopfield import evaluation, utils
 from pyg_hopfield.nn import HebbianPropagation, MHNEmbedding
 from pyg_hopfield.transforms import KHopContext
 
-ARGUMENTS = ("'edge_index'", "'edge_weight'", "'num_nodes'", "'graph'",
-             "'context'", "'embedding'", "'pos_edge_index'",
-             "'neg_edge_index'", "'num_samples'", "'num_pairs'")
-FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow])
-WEIGHTS = st.sampled_from([0.0, 1.0, 0.5, 2.5, 1e-30, 1e30, 1e39,
-                           float('nan'), float('inf'), -1.0])
+ARGUMENTS = (
+    "'edge_index'",
+    "'edge_weight'",
+    "'num_nodes'",
+    "'graph'",
+    "'context'",
+    "'embedding'",
+    "'pos_edge_index'",
+    "'neg_edge_index'",
+    "'num_samples'",
+    "'num_pairs'",
+)
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+WEIGHTS = st.sampled_from(
+    [0.0, 1.0, 0.5, 2.5, 1e-30, 1e30, 1e39, float('nan'), float('inf'), -1.0]
+)
 
 
 @pytest.fixture(autouse=True)
@@ -43,8 +58,13 @@ def graphs(draw, valid: bool = False):
     num_nodes = draw(st.integers(1, 7))
     num_edges = draw(st.integers(0, 14))
     low, high = (0, num_nodes - 1) if valid else (-1, num_nodes + 1)
-    ids = draw(st.lists(st.integers(low, high), min_size=2 * num_edges,
-                        max_size=2 * num_edges))
+    ids = draw(
+        st.lists(
+            st.integers(low, high),
+            min_size=2 * num_edges,
+            max_size=2 * num_edges,
+        )
+    )
     edge_index = torch.tensor(ids, dtype=torch.long).view(2, num_edges)
     layout = draw(st.sampled_from(['plain', 'transposed', 'strided']))
     if layout == 'transposed':  # a non-contiguous view
@@ -56,11 +76,17 @@ def graphs(draw, valid: bool = False):
     edge_weight = None
     if draw(st.booleans()):
         if valid:
-            values = draw(st.lists(st.floats(0.0, 10.0), min_size=num_edges,
-                                   max_size=num_edges))
+            values = draw(
+                st.lists(
+                    st.floats(0.0, 10.0),
+                    min_size=num_edges,
+                    max_size=num_edges,
+                )
+            )
         else:
-            values = draw(st.lists(WEIGHTS, min_size=num_edges,
-                                   max_size=num_edges))
+            values = draw(
+                st.lists(WEIGHTS, min_size=num_edges, max_size=num_edges)
+            )
         dtype = draw(st.sampled_from([torch.float32, torch.float64]))
         edge_weight = torch.tensor(values, dtype=torch.float64).to(dtype)
     if not valid and draw(st.booleans()):
@@ -80,8 +106,9 @@ def finite_or_named(fn, *args, **kwargs):
         return None
     for value in out if isinstance(out, (tuple, list)) else [out]:
         if isinstance(value, torch.Tensor) and value.is_floating_point():
-            dense = value.to_dense() if value.layout != torch.strided \
-                else value
+            dense = (
+                value.to_dense() if value.layout != torch.strided else value
+            )
             assert bool(torch.isfinite(dense).all()), value
         elif isinstance(value, float):
             assert value == value and abs(value) != float('inf')
@@ -92,10 +119,16 @@ def finite_or_named(fn, *args, **kwargs):
 @given(graphs())
 def test_fuzz_graph_readers(graph):
     edge_index, edge_weight, num_nodes = graph
-    n = finite_or_named(utils.check_edge_index, edge_index, num_nodes,
-                        edge_weight, allow_empty=True)
-    out = finite_or_named(utils.to_edge_index, edge_index, edge_weight,
-                          num_nodes=num_nodes)
+    n = finite_or_named(
+        utils.check_edge_index,
+        edge_index,
+        num_nodes,
+        edge_weight,
+        allow_empty=True,
+    )
+    out = finite_or_named(
+        utils.to_edge_index, edge_index, edge_weight, num_nodes=num_nodes
+    )
     assert (n is None) == (out is None)
     data = Data(edge_index=edge_index, num_nodes=num_nodes)
     if edge_weight is not None:
@@ -107,8 +140,9 @@ def test_fuzz_graph_readers(graph):
 @given(graphs(), st.integers(1, 3), st.booleans())
 def test_fuzz_khop_context(graph, k, normalize):
     edge_index, _, num_nodes = graph
-    context = finite_or_named(KHopContext(k=k, normalize=normalize).context,
-                              edge_index, num_nodes)
+    context = finite_or_named(
+        KHopContext(k=k, normalize=normalize).context, edge_index, num_nodes
+    )
     if context is not None:
         n = utils.check_edge_index(edge_index, num_nodes, allow_empty=True)
         assert context.size() == (n, n)
@@ -131,8 +165,10 @@ def test_fuzz_link_splits(graph, split):
 
 
 @FUZZ
-@given(graphs(valid=True), st.sampled_from([None, float('nan'),
-                                            float('inf'), 1e30]))
+@given(
+    graphs(valid=True),
+    st.sampled_from([None, float('nan'), float('inf'), 1e30]),
+)
 def test_fuzz_mhn_embedding(graph, poison):
     edge_index, _, num_nodes = graph
     context = KHopContext(k=1).context(edge_index, num_nodes)
@@ -140,15 +176,18 @@ def test_fuzz_mhn_embedding(graph, poison):
         values = context.values().clone()
         values[0] = poison
         context = torch.sparse_csr_tensor(
-            context.crow_indices(), context.col_indices(), values,
-            context.size())
+            context.crow_indices(),
+            context.col_indices(),
+            values,
+            context.size(),
+        )
     model = MHNEmbedding(num_nodes, 3, num_steps=2, seed=0)
     out = finite_or_named(model, context)
     if out is not None:
         assert out.size() == (num_nodes, 3)
         energy = finite_or_named(model.energy, context)
         if poison is None:  # a 1e30 context may overflow the energy
-            assert energy is not None and energy.size() == (num_nodes, )
+            assert energy is not None and energy.size() == (num_nodes,)
 
 
 @FUZZ
@@ -172,7 +211,6 @@ def test_fuzz_link_prediction_auc(num_nodes, value, node):
     embedding[0, 0] = value
     pos = torch.tensor([[0, 1], [1, node]])
     neg = torch.tensor([[0], [num_nodes - 1]])
-    out = finite_or_named(evaluation.link_prediction_auc, embedding, pos,
-                          neg)
+    out = finite_or_named(evaluation.link_prediction_auc, embedding, pos, neg)
     if out is not None:
         assert 0.0 <= out['auc'] <= 1.0

@@ -30,41 +30,48 @@ def no_slow_scan(monkeypatch):
     monkeypatch.setattr(pio, '_scan_text', fail)
 
 
-@pytest.mark.parametrize('text,name', [
-    ('0 1\n1 2\n', 'edges.txt'),
-    ('0\t1\n1\t2\n', 'edges.tsv'),
-    ('0,1\n1,2\n', 'edges.csv'),
-    ('0, 1\n1, 2\n', 'edges.csv'),
-    ('# SNAP header\n0 1\r\n\n1 2\r\n', 'edges.txt'),
-    ('% MatrixMarket-style comment\n  0 1 % inline\n1 2\n', 'edges.txt'),
-    ('0 1\n1 2\n', 'edges.txt.gz'),
-])
+@pytest.mark.parametrize(
+    'text,name',
+    [
+        ('0 1\n1 2\n', 'edges.txt'),
+        ('0\t1\n1\t2\n', 'edges.tsv'),
+        ('0,1\n1,2\n', 'edges.csv'),
+        ('0, 1\n1, 2\n', 'edges.csv'),
+        ('# SNAP header\n0 1\r\n\n1 2\r\n', 'edges.txt'),
+        ('% MatrixMarket-style comment\n  0 1 % inline\n1 2\n', 'edges.txt'),
+        ('0 1\n1 2\n', 'edges.txt.gz'),
+    ],
+)
 def test_text_layouts(tmp_path, no_slow_scan, text, name):
     ids, weights = read_text_edges(write(tmp_path, text, name))
     assert ids.dtype == np.int64
     assert ids.tolist() == [[0, 1], [1, 2]]
     assert weights is None
-    assert read_edge_list(write(tmp_path, text, name)).edge_index.tolist() \
-        == PATH
+    assert (
+        read_edge_list(write(tmp_path, text, name)).edge_index.tolist() == PATH
+    )
 
 
 def test_text_weights(tmp_path, no_slow_scan):
     data = read_edge_list(write(tmp_path, '0,1,0.5\n1,2,2\n'))
     assert data.edge_index.tolist() == PATH
-    assert torch.allclose(data.edge_weight, torch.tensor([0.5, 0.5, 2., 2.]))
+    assert torch.allclose(data.edge_weight, torch.tensor([0.5, 0.5, 2.0, 2.0]))
 
 
-@pytest.mark.parametrize('text,match', [
-    ('0 1\n% c\n1 x\n', "line 3: '1 x': node ids must be integers"),
-    ('0,1\n1,2,3,4\n', "line 2.*'u v' or 'u v weight'"),
-    ('0 1\n1 2 3\n', 'line 2.*mixes'),
-    ('0 1 3\n1 2\n', 'line 2.*mixes'),
-    ('0 1 1\n2 3 -1\n', 'line 2.*non-negative'),
-    ('0 1 1\n2 3 inf\n', 'line 2.*finite'),
-    ('# c\n\n5 -3\n', 'line 3.*non-negative'),
-    ('% nothing\n', 'contains no edges'),
-    ('', 'contains no edges'),
-])
+@pytest.mark.parametrize(
+    'text,match',
+    [
+        ('0 1\n% c\n1 x\n', "line 3: '1 x': node ids must be integers"),
+        ('0,1\n1,2,3,4\n', "line 2.*'u v' or 'u v weight'"),
+        ('0 1\n1 2 3\n', 'line 2.*mixes'),
+        ('0 1 3\n1 2\n', 'line 2.*mixes'),
+        ('0 1 1\n2 3 -1\n', 'line 2.*non-negative'),
+        ('0 1 1\n2 3 inf\n', 'line 2.*finite'),
+        ('# c\n\n5 -3\n', 'line 3.*non-negative'),
+        ('% nothing\n', 'contains no edges'),
+        ('', 'contains no edges'),
+    ],
+)
 def test_text_errors_name_file_and_line(tmp_path, text, match):
     path = write(tmp_path, text)
     with pytest.raises(ValueError, match=match) as info:
@@ -86,25 +93,40 @@ def test_npy(tmp_path, dtype, layout):
     np.save(tmp_path / 'edges.npy', pairs if layout == 'E2' else pairs.T)
     np.save(tmp_path / 'w.npy', np.array([1.0, 2.0, 3.0]))
     edge_index, edge_weight, num_nodes = read_edges(
-        str(tmp_path / 'edges.npy'), weights=str(tmp_path / 'w.npy'))
+        str(tmp_path / 'edges.npy'), weights=str(tmp_path / 'w.npy')
+    )
     assert edge_index.dtype == torch.long
     assert edge_index.tolist() == [[0, 1, 2], [1, 2, 3]]
     assert edge_weight.tolist() == [1.0, 2.0, 3.0]
     assert num_nodes is None
-    data = read_edge_list(str(tmp_path / 'edges.npy'), num_nodes=5,
-                          directed=True, weights=str(tmp_path / 'w.npy'))
+    data = read_edge_list(
+        str(tmp_path / 'edges.npy'),
+        num_nodes=5,
+        directed=True,
+        weights=str(tmp_path / 'w.npy'),
+    )
     assert data.num_nodes == 5
     assert data.edge_weight.dtype == torch.float
 
 
-@pytest.mark.parametrize('array,weights,match', [
-    (np.zeros((3, 3), dtype=np.int64), None, r'shape \[3, 3\].*\[E, 2\]'),
-    (np.zeros((3, 2)), None, 'float64 node ids.*int32 or int64'),
-    (np.array([[0, 1], [2, -4]]), None, 'edges.npy, edge 1: .*non-negative'),
-    (np.array([[0, 1], [2, 3]]), np.ones(3), r'w.npy.*shape \[3\].*\[2\]'),
-    (np.array([[0, 1], [2, 3]]), np.array([1.0, np.nan]),
-     'w.npy, edge 1: weights must be finite'),
-])
+@pytest.mark.parametrize(
+    'array,weights,match',
+    [
+        (np.zeros((3, 3), dtype=np.int64), None, r'shape \[3, 3\].*\[E, 2\]'),
+        (np.zeros((3, 2)), None, 'float64 node ids.*int32 or int64'),
+        (
+            np.array([[0, 1], [2, -4]]),
+            None,
+            'edges.npy, edge 1: .*non-negative',
+        ),
+        (np.array([[0, 1], [2, 3]]), np.ones(3), r'w.npy.*shape \[3\].*\[2\]'),
+        (
+            np.array([[0, 1], [2, 3]]),
+            np.array([1.0, np.nan]),
+            'w.npy, edge 1: weights must be finite',
+        ),
+    ],
+)
 def test_npy_errors(tmp_path, array, weights, match):
     np.save(tmp_path / 'edges.npy', array)
     kwargs = {}
@@ -118,34 +140,42 @@ def test_npy_errors(tmp_path, array, weights, match):
 def test_weights_twice(tmp_path):
     np.save(tmp_path / 'w.npy', np.ones(2))
     path = write(tmp_path, '0 1 1\n1 2 1\n')
-    with pytest.raises(ValueError, match="already holds edge weights"):
+    with pytest.raises(ValueError, match='already holds edge weights'):
         read_edge_list(path, weights=str(tmp_path / 'w.npy'))
     with pytest.raises(ValueError, match="'--weights' must be an existing"):
-        read_edge_list(write(tmp_path, '0 1\n1 2\n'),
-                       weights=str(tmp_path / 'w.txt'))
+        read_edge_list(
+            write(tmp_path, '0 1\n1 2\n'), weights=str(tmp_path / 'w.txt')
+        )
 
 
 def test_pt(tmp_path):
-    data = Data(edge_index=torch.tensor([[0, 1], [1, 2]]),
-                edge_weight=torch.tensor([2.0, 3.0]), num_nodes=4)
+    data = Data(
+        edge_index=torch.tensor([[0, 1], [1, 2]]),
+        edge_weight=torch.tensor([2.0, 3.0]),
+        num_nodes=4,
+    )
     torch.save(data, tmp_path / 'graph.pt')
     out = read_edge_list(str(tmp_path / 'graph.pt'))
     assert out.num_nodes == 4  # the stored count, node 3 is isolated
     assert out.edge_index.tolist() == PATH
     assert out.edge_weight.tolist() == [2.0, 2.0, 3.0, 3.0]
     torch.save(data.to_dict(), tmp_path / 'dict.pt')  # a plain dictionary
-    assert torch.equal(read_edge_list(str(tmp_path / 'dict.pt')).edge_index,
-                       out.edge_index)
-    torch.save(Data(x=torch.zeros(6, 1), edge_index=data.edge_index),
-               tmp_path / 'x.pt')
+    assert torch.equal(
+        read_edge_list(str(tmp_path / 'dict.pt')).edge_index, out.edge_index
+    )
+    torch.save(
+        Data(x=torch.zeros(6, 1), edge_index=data.edge_index),
+        tmp_path / 'x.pt',
+    )
     with warnings.catch_warnings():
         warnings.simplefilter('error')  # no PyG num_nodes inference warning
         assert read_edge_list(str(tmp_path / 'x.pt')).num_nodes == 6
         torch.save(Data(edge_index=data.edge_index), tmp_path / 'bare.pt')
         assert read_edge_list(str(tmp_path / 'bare.pt')).num_nodes == 3
     torch.save({'x': torch.zeros(3)}, tmp_path / 'bad.pt')
-    with pytest.raises(ValueError, match="bad.pt.*without a tensor "
-                       "'edge_index'"):
+    with pytest.raises(
+        ValueError, match="bad.pt.*without a tensor 'edge_index'"
+    ):
         read_edge_list(str(tmp_path / 'bad.pt'))
 
 
@@ -166,11 +196,15 @@ def test_one_based_errors(tmp_path):
     with pytest.raises(ValueError, match="contains node 0.*'--one-based'"):
         read_edge_list(write(tmp_path, '0 1\n'), one_based=True)
     # A 1-based file with --num-nodes equal to its largest id:
-    with pytest.raises(ValueError, match="line 2.*node 3 is out of range "
-                       "for --num-nodes 3.*looks 1-based"):
+    with pytest.raises(
+        ValueError,
+        match='line 2.*node 3 is out of range '
+        'for --num-nodes 3.*looks 1-based',
+    ):
         read_edge_list(write(tmp_path, '1 2\n2 3\n'), num_nodes=3)
-    data = read_edge_list(write(tmp_path, '1 2\n2 3\n'), num_nodes=3,
-                          one_based=True)
+    data = read_edge_list(
+        write(tmp_path, '1 2\n2 3\n'), num_nodes=3, one_based=True
+    )
     assert data.edge_index.tolist() == PATH
 
 

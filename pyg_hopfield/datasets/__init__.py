@@ -1,8 +1,9 @@
 r"""Benchmark graphs of the Hopfield/associative-memory embedding papers, as
 PyG :class:`~torch_geometric.data.InMemoryDataset` classes, and the
 :func:`load` registry."""
+
 import importlib
-from typing import Any, List
+from typing import Any
 
 from pyg_hopfield.datasets.registry import available_datasets, load
 
@@ -44,8 +45,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(module, name)
         globals()[name] = value
         return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
-def __dir__() -> List[str]:
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))

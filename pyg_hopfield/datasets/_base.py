@@ -18,11 +18,13 @@ Raw files are looked up in this order (see :func:`fetch_raw_file`):
 ``root=None`` resolves to ``$PYG_HOPFIELD_ROOT`` if set, else to
 ``~/.cache/pyg_hopfield``.
 """
+
 import hashlib
 import os
 import os.path as osp
 import shutil
-from typing import Callable, List, NamedTuple, Optional, Tuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -52,9 +54,10 @@ class RawFile(NamedTuple):
     r"""One raw file of a dataset: its name inside ``raw/``, its canonical
     URL, its sha256 (:obj:`None` if unknown) and its path inside the
     mirror."""
+
     name: str
     url: str
-    sha256: Optional[str]
+    sha256: str | None
     mirror_path: str
 
 
@@ -67,11 +70,13 @@ def default_root() -> str:
     return osp.join(osp.expanduser('~'), '.cache', 'pyg_hopfield')
 
 
-def resolve_root(root: Optional[str]) -> str:
+def resolve_root(root: str | None) -> str:
     path = default_root() if root is None else osp.expanduser(str(root))
     if osp.exists(path) and not osp.isdir(path):
-        raise ValueError(f"'root' must be a folder (the dataset cache), but "
-                         f"'{path}' is a file; pass a folder path")
+        raise ValueError(
+            f"'root' must be a folder (the dataset cache), but "
+            f"'{path}' is a file; pass a folder path"
+        )
     return path
 
 
@@ -81,6 +86,7 @@ def drop_broken_files(raw_dir: str, processed_dir: str) -> None:
     raw files, and processed :obj:`.pt` files that are not complete
     :func:`torch.save` archives (an archive's directory is written last)."""
     import zipfile
+
     for folder, check in ((raw_dir, None), (processed_dir, 'pt')):
         if not osp.isdir(folder):
             continue
@@ -88,8 +94,9 @@ def drop_broken_files(raw_dir: str, processed_dir: str) -> None:
             path = osp.join(folder, name)
             if not osp.isfile(path):
                 continue
-            if osp.getsize(path) == 0 or (check and name.endswith('.pt') and
-                                          not zipfile.is_zipfile(path)):
+            if osp.getsize(path) == 0 or (
+                check and name.endswith('.pt') and not zipfile.is_zipfile(path)
+            ):
                 os.remove(path)
 
 
@@ -97,7 +104,7 @@ def is_offline() -> bool:
     return os.environ.get(OFFLINE_ENV, '').lower() in {'1', 'true', 'yes'}
 
 
-def mirror_dir() -> Optional[str]:
+def mirror_dir() -> str | None:
     path = os.environ.get(MIRROR_ENV)
     return osp.expanduser(path) if path else None
 
@@ -111,7 +118,7 @@ def sha256sum(path: str) -> str:
     return h.hexdigest()
 
 
-def check_sha256(path: str, expected: Optional[str]) -> None:
+def check_sha256(path: str, expected: str | None) -> None:
     r"""Raises a :class:`RuntimeError` naming :obj:`path` if its sha256 is
     not :obj:`expected` (nothing is checked if :obj:`expected` is
     :obj:`None`)."""
@@ -121,8 +128,9 @@ def check_sha256(path: str, expected: Optional[str]) -> None:
     if actual != expected:
         raise RuntimeError(
             f"Checksum mismatch for '{path}': sha256 is {actual} but "
-            f"{expected} was expected. The file is corrupt, truncated or a "
-            f"different version; replace it with the original file")
+            f'{expected} was expected. The file is corrupt, truncated or a '
+            f'different version; replace it with the original file'
+        )
 
 
 def copy_file(src: str, dst: str) -> None:
@@ -132,13 +140,16 @@ def copy_file(src: str, dst: str) -> None:
         shutil.copyfile(src, tmp)
 
 
-def missing_file_message(dataset: str, raw_file: RawFile, dst: str,
-                         reason: str) -> str:
-    return (f"Could not find the raw file '{raw_file.name}' of dataset "
-            f"'{dataset}' ({reason}). Either put it at '{dst}', or set the "
-            f"environment variable {MIRROR_ENV} to a mirror folder holding "
-            f"'<mirror>/{raw_file.mirror_path}', or let it be downloaded "
-            f"from {raw_file.url} (unset {OFFLINE_ENV})")
+def missing_file_message(
+    dataset: str, raw_file: RawFile, dst: str, reason: str
+) -> str:
+    return (
+        f"Could not find the raw file '{raw_file.name}' of dataset "
+        f"'{dataset}' ({reason}). Either put it at '{dst}', or set the "
+        f'environment variable {MIRROR_ENV} to a mirror folder holding '
+        f"'<mirror>/{raw_file.mirror_path}', or let it be downloaded "
+        f'from {raw_file.url} (unset {OFFLINE_ENV})'
+    )
 
 
 def fetch_raw_file(
@@ -156,7 +167,7 @@ def fetch_raw_file(
             return dst
         os.remove(dst)  # left by an interrupted write: never preferred
 
-    sources: List[str] = []
+    sources: list[str] = []
     mirror = mirror_dir()
     if mirror is not None:
         sources.append(osp.join(mirror, raw_file.mirror_path))
@@ -170,8 +181,13 @@ def fetch_raw_file(
 
     if is_offline():
         raise FileNotFoundError(
-            missing_file_message(dataset, raw_file, dst,
-                                 f'downloads are disabled by {OFFLINE_ENV}'))
+            missing_file_message(
+                dataset,
+                raw_file,
+                dst,
+                f'downloads are disabled by {OFFLINE_ENV}',
+            )
+        )
     # Downloaded to a temporary name, verified, then moved into place: an
     # interrupted or corrupt download never becomes `dst`.
     part = f'.{raw_file.name}.download'
@@ -183,15 +199,18 @@ def fetch_raw_file(
             download_url(raw_file.url, raw_dir, log=log, filename=part)
         except Exception as e:  # no network, HTTP error, ...
             raise FileNotFoundError(
-                missing_file_message(dataset, raw_file, dst,
-                                     f'the download failed: {e!r}')) from e
+                missing_file_message(
+                    dataset, raw_file, dst, f'the download failed: {e!r}'
+                )
+            ) from e
         try:
             check_sha256(path, raw_file.sha256)
         except RuntimeError as e:
             raise RuntimeError(
-                f"{str(e).replace(path, dst)} (downloaded from "
+                f'{str(e).replace(path, dst)} (downloaded from '
                 f"{raw_file.url}; the download was deleted, '{dst}' was not "
-                f"written)") from None
+                f'written)'
+            ) from None
         os.replace(path, dst)
     except BaseException:
         if osp.exists(path):
@@ -209,8 +228,9 @@ def save_processed(cls, data_list, path: str) -> None:
 def open_error(path: str, what: str, e: BaseException) -> RuntimeError:
     return RuntimeError(
         f"Could not parse '{path}' as {what} ({type(e).__name__}: {e}). The "
-        f"file is corrupt or truncated: delete it and load the dataset "
-        f"again to fetch a fresh copy")
+        f'file is corrupt or truncated: delete it and load the dataset '
+        f'again to fetch a fresh copy'
+    )
 
 
 def is_gzip(path: str) -> bool:
@@ -218,10 +238,11 @@ def is_gzip(path: str) -> bool:
         return f.read(2) == b'\x1f\x8b'
 
 
-def read_mat(path: str, keys: Tuple[str, ...]) -> dict:
+def read_mat(path: str, keys: tuple[str, ...]) -> dict:
     r"""Reads the arrays :obj:`keys` from a MATLAB file, raising an error
     naming :obj:`path` if it cannot be parsed."""
     import scipy.io
+
     try:
         mat = scipy.io.loadmat(path)
     except Exception as e:
@@ -230,8 +251,9 @@ def read_mat(path: str, keys: Tuple[str, ...]) -> dict:
     if missing:
         raise RuntimeError(
             f"'{path}' has no variable(s) {missing} (found "
-            f"{sorted(k for k in mat if not k.startswith('__'))}); it is not "
-            f"the expected file")
+            f'{sorted(k for k in mat if not k.startswith("__"))}); it is not '
+            f'the expected file'
+        )
     return mat
 
 
@@ -251,8 +273,8 @@ def to_simple_undirected(
     row: np.ndarray,
     col: np.ndarray,
     num_nodes: int,
-    edge_weight: Optional[np.ndarray] = None,
-) -> Tuple[Tensor, Optional[Tensor]]:
+    edge_weight: np.ndarray | None = None,
+) -> tuple[Tensor, Tensor | None]:
     r"""Turns a list of (possibly directed, duplicated or self-looped) edges
     into a simple undirected graph: every unordered pair :math:`\{u, v\}`,
     :math:`u \neq v`, stored once in each direction, sorted (coalesced),
@@ -271,25 +293,30 @@ def to_simple_undirected(
         keys = np.concatenate([keys, high * num_nodes + low])
         keys.sort()
         edge_index = torch.from_numpy(
-            np.stack([keys // num_nodes, keys % num_nodes], axis=0))
+            np.stack([keys // num_nodes, keys % num_nodes], axis=0)
+        )
         return edge_index, None
 
     edge_index = torch.stack([torch.from_numpy(row), torch.from_numpy(col)])
-    weight = torch.from_numpy(np.asarray(edge_weight,
-                                         dtype=np.float32)).clone()
+    weight = torch.from_numpy(
+        np.asarray(edge_weight, dtype=np.float32)
+    ).clone()
     edge_index, weight = remove_self_loops(edge_index, weight)
-    edge_index, weight = to_undirected(edge_index, weight,
-                                       num_nodes=num_nodes, reduce='mean')
+    edge_index, weight = to_undirected(
+        edge_index, weight, num_nodes=num_nodes, reduce='mean'
+    )
     return edge_index, weight
 
 
-def match_name(name: str, names: List[str], argument: str = 'name') -> str:
+def match_name(name: str, names: list[str], argument: str = 'name') -> str:
     r"""Case-insensitive lookup of :obj:`name` in :obj:`names`."""
     lookup = {n.lower(): n for n in names}
     key = str(name).lower()
     if key not in lookup:
-        raise ValueError(f"'{argument}' got the unknown dataset '{name}'; "
-                         f"use one of {names}")
+        raise ValueError(
+            f"'{argument}' got the unknown dataset '{name}'; "
+            f'use one of {names}'
+        )
     return lookup[key]
 
 
@@ -303,6 +330,7 @@ class CanonicalGraph(BaseTransform):
     other per-edge attributes (:obj:`edge_attr`, :obj:`edge_year`) are
     dropped. A single-column label :obj:`y` of shape :obj:`[N, 1]` becomes
     :obj:`[N]`."""
+
     def __init__(self, inverse_added: bool) -> None:
         self.inverse_added = inverse_added
 
@@ -319,8 +347,9 @@ class CanonicalGraph(BaseTransform):
             mask = row != col
         edge_index = torch.stack([row[mask], col[mask]], dim=0)
         weight = None if weight is None else weight[mask]
-        edge_index, weight = coalesce(edge_index, weight, num_nodes,
-                                      reduce='sum')
+        edge_index, weight = coalesce(
+            edge_index, weight, num_nodes, reduce='sum'
+        )
         # OGB names every per-edge attribute 'edge_*' (edge_attr from
         # edge-feat.csv.gz, edge_year, ...). Data.is_edge_attr() is avoided:
         # it caches a defaultdict that torch.load(weights_only=True) rejects.
@@ -331,7 +360,8 @@ class CanonicalGraph(BaseTransform):
             data.edge_index = to_undirected(edge_index, num_nodes=num_nodes)
         else:
             data.edge_index, data.edge_weight = to_undirected(
-                edge_index, weight, num_nodes=num_nodes)
+                edge_index, weight, num_nodes=num_nodes
+            )
         data.num_nodes = num_nodes
         y = data.get('y', None)
         if y is not None and y.dim() == 2 and y.size(-1) == 1:
@@ -344,7 +374,7 @@ class CanonicalGraph(BaseTransform):
 
 def canonical_pre_transform(
     inverse_added: bool,
-    pre_transform: Optional[Callable],
+    pre_transform: Callable | None,
 ) -> Callable:
     r""":class:`CanonicalGraph`, then the user's :obj:`pre_transform`."""
     canonical = CanonicalGraph(inverse_added)
@@ -361,26 +391,28 @@ class RawFileDataset(InMemoryDataset):
     through :meth:`read`, applies ``pre_transform`` and saves it."""
 
     #: The names of the raw files shipped inside the package.
-    packaged_files: Tuple[str, ...] = ()
+    packaged_files: tuple[str, ...] = ()
 
     def __init__(
         self,
-        root: Optional[str],
+        root: str | None,
         name: str,
-        transform: Optional[Callable] = None,
-        pre_transform: Optional[Callable] = None,
+        transform: Callable | None = None,
+        pre_transform: Callable | None = None,
         force_reload: bool = False,
         log: bool = True,
     ) -> None:
         self.name = name
         root = resolve_root(root)
-        drop_broken_files(osp.join(root, name, 'raw'),
-                          osp.join(root, name, 'processed'))
-        super().__init__(root, transform, pre_transform,
-                         force_reload=force_reload, log=log)
+        drop_broken_files(
+            osp.join(root, name, 'raw'), osp.join(root, name, 'processed')
+        )
+        super().__init__(
+            root, transform, pre_transform, force_reload=force_reload, log=log
+        )
         self.load(self.processed_paths[0])
 
-    def raw_files(self) -> List[RawFile]:
+    def raw_files(self) -> list[RawFile]:
         raise NotImplementedError
 
     def read(self):
@@ -395,7 +427,7 @@ class RawFileDataset(InMemoryDataset):
         return osp.join(self.root, self.name, 'processed')
 
     @property
-    def raw_file_names(self) -> List[str]:
+    def raw_file_names(self) -> list[str]:
         return [raw_file.name for raw_file in self.raw_files()]
 
     @property
@@ -404,14 +436,17 @@ class RawFileDataset(InMemoryDataset):
 
     def download(self) -> None:
         for raw_file in self.raw_files():
-            fetch_raw_file(raw_file, self.raw_dir, self.name,
-                           packaged=raw_file.name in self.packaged_files,
-                           log=self.log)
+            fetch_raw_file(
+                raw_file,
+                self.raw_dir,
+                self.name,
+                packaged=raw_file.name in self.packaged_files,
+                log=self.log,
+            )
 
     def process(self) -> None:
         data = self.read()
-        data = data if self.pre_transform is None else self.pre_transform(
-            data)
+        data = data if self.pre_transform is None else self.pre_transform(data)
         self.save([data], self.processed_paths[0])
 
     @classmethod

@@ -1,5 +1,6 @@
 r"""GroupLens' MovieLens-100K ratings, as user-item interactions for the
 item-to-item recommender protocol."""
+
 import os
 import os.path as osp
 import shutil
@@ -94,10 +95,12 @@ class MovieLens100K(RawFileDataset):
 
     #: sha256 of the two raw files (GroupLens' originals).
     sha256: ClassVar[dict[str, str]] = {
-        'u1.base': ('ce253ec86c448b44fb3ba9a30d12dcfc2e9210cbde71efada3730c2'
-                    '2e9ac212a'),
-        'u1.test': ('18c6014a4b2c7324f250a63f8904a7b16b2b19f911129e346141507'
-                    'b0cbac950'),
+        'u1.base': (
+            'ce253ec86c448b44fb3ba9a30d12dcfc2e9210cbde71efada3730c22e9ac212a'
+        ),
+        'u1.test': (
+            '18c6014a4b2c7324f250a63f8904a7b16b2b19f911129e346141507b0cbac950'
+        ),
     }
 
     def __init__(
@@ -108,8 +111,14 @@ class MovieLens100K(RawFileDataset):
         force_reload: bool = False,
         log: bool = True,
     ) -> None:
-        super().__init__(root, 'MovieLens100K', transform, pre_transform,
-                         force_reload=force_reload, log=log)
+        super().__init__(
+            root,
+            'MovieLens100K',
+            transform,
+            pre_transform,
+            force_reload=force_reload,
+            log=log,
+        )
 
     def raw_files(self) -> list[RawFile]:
         return [
@@ -122,8 +131,11 @@ class MovieLens100K(RawFileDataset):
         for raw_file in self.raw_files():
             dst = osp.join(self.raw_dir, raw_file.name)
             mirror = mirror_dir()
-            src = None if mirror is None else osp.join(
-                mirror, raw_file.mirror_path)
+            src = (
+                None
+                if mirror is None
+                else osp.join(mirror, raw_file.mirror_path)
+            )
             if osp.isfile(dst):
                 continue
             if src is not None and osp.isfile(src):
@@ -136,14 +148,22 @@ class MovieLens100K(RawFileDataset):
         first = missing[0]
         dst = osp.join(self.raw_dir, first.name)
         if is_offline():
-            raise FileNotFoundError(missing_file_message(
-                self.name, first, dst, 'downloads are disabled by '
-                'PYG_HOPFIELD_OFFLINE'))
+            raise FileNotFoundError(
+                missing_file_message(
+                    self.name,
+                    first,
+                    dst,
+                    'downloads are disabled by PYG_HOPFIELD_OFFLINE',
+                )
+            )
         try:
             path = download_url(self.url, self.raw_dir, log=self.log)
         except Exception as e:  # no network, HTTP error, ...
-            raise FileNotFoundError(missing_file_message(
-                self.name, first, dst, f'the download failed: {e!r}')) from e
+            raise FileNotFoundError(
+                missing_file_message(
+                    self.name, first, dst, f'the download failed: {e!r}'
+                )
+            ) from e
         extract_zip(path, self.raw_dir, log=self.log)
         folder = osp.join(self.raw_dir, 'ml-100k')
         try:
@@ -157,28 +177,38 @@ class MovieLens100K(RawFileDataset):
 
     def read(self) -> Data:
         import pandas as pd
+
         frames = []
         for path in self.raw_paths:
             try:
-                frame = pd.read_csv(path, sep='\t', header=None,
-                                    dtype=np.int64)
+                frame = pd.read_csv(
+                    path, sep='\t', header=None, dtype=np.int64
+                )
                 if frame.shape[1] != 4:
-                    raise ValueError(f'expected 4 columns, got '
-                                     f'{frame.shape[1]}')
+                    raise ValueError(
+                        f'expected 4 columns, got {frame.shape[1]}'
+                    )
             except Exception as e:
                 raise open_error(
-                    path, 'a MovieLens ratings file (user<TAB>item<TAB>'
-                    'rating<TAB>timestamp a line)', e) from e
+                    path,
+                    'a MovieLens ratings file (user<TAB>item<TAB>'
+                    'rating<TAB>timestamp a line)',
+                    e,
+                ) from e
             frames.append(frame.to_numpy())
         values = np.concatenate(frames)
         values = values[np.lexsort((values[:, 1], values[:, 0]))]
         user, item = values[:, 0] - 1, values[:, 1] - 1
         if user.min() < 0 or item.min() < 0:
-            raise open_error(self.raw_paths[0], 'a MovieLens ratings file',
-                             ValueError('ids must be 1-based'))
+            raise open_error(
+                self.raw_paths[0],
+                'a MovieLens ratings file',
+                ValueError('ids must be 1-based'),
+            )
         num_users, num_items = int(user.max()) + 1, int(item.max()) + 1
-        edge_index, _ = to_simple_undirected(user, item + num_users,
-                                             num_users + num_items)
+        edge_index, _ = to_simple_undirected(
+            user, item + num_users, num_users + num_items
+        )
         return Data(
             edge_index=edge_index,
             num_nodes=num_users + num_items,

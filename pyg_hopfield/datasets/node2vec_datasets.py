@@ -1,7 +1,8 @@
 r"""The multi-label node classification graphs of DeepWalk and node2vec
 (MATLAB ``.mat`` files with a ``network`` adjacency and a ``group``
 node-label matrix)."""
-from typing import Callable, List, Optional
+
+from collections.abc import Callable
 
 import torch
 from torch_geometric.data import Data
@@ -13,8 +14,10 @@ from pyg_hopfield.datasets._base import (
     to_simple_undirected,
 )
 
-_OPENNE = ('https://raw.githubusercontent.com/thunlp/OpenNE/'
-           '78eda10eee0fb060f831de4f449a60c6095fa8a1/data')
+_OPENNE = (
+    'https://raw.githubusercontent.com/thunlp/OpenNE/'
+    '78eda10eee0fb060f831de4f449a60c6095fa8a1/data'
+)
 
 
 class _MatClassificationDataset(RawFileDataset):
@@ -23,20 +26,27 @@ class _MatClassificationDataset(RawFileDataset):
 
     def __init__(
         self,
-        root: Optional[str] = None,
-        transform: Optional[Callable] = None,
-        pre_transform: Optional[Callable] = None,
+        root: str | None = None,
+        transform: Callable | None = None,
+        pre_transform: Callable | None = None,
         force_reload: bool = False,
         log: bool = True,
     ) -> None:
-        super().__init__(root, self.__class__.dataset_name, transform,
-                         pre_transform, force_reload=force_reload, log=log)
+        super().__init__(
+            root,
+            self.__class__.dataset_name,
+            transform,
+            pre_transform,
+            force_reload=force_reload,
+            log=log,
+        )
 
-    def raw_files(self) -> List[RawFile]:
+    def raw_files(self) -> list[RawFile]:
         return [self.file]
 
     def read(self) -> Data:
         import scipy.sparse as sp
+
         path = self.raw_paths[0]
         mat = read_mat(path, ('network', 'group'))
         adj = sp.coo_matrix(mat['network'])
@@ -45,11 +55,12 @@ class _MatClassificationDataset(RawFileDataset):
             raise RuntimeError(
                 f"'{path}' holds a {adj.shape} 'network' and a "
                 f"{group.shape} 'group' matrix; expected a square network "
-                f"with one 'group' row a node")
+                f"with one 'group' row a node"
+            )
         num_nodes = adj.shape[0]
         edge_index, edge_weight = to_simple_undirected(
-            adj.row, adj.col, num_nodes,
-            adj.data if self.weighted else None)
+            adj.row, adj.col, num_nodes, adj.data if self.weighted else None
+        )
         y = torch.from_numpy(group.toarray() != 0).to(torch.float)
         data = Data(edge_index=edge_index, num_nodes=num_nodes, y=y)
         if edge_weight is not None:
@@ -107,14 +118,19 @@ class BlogCatalog(_MatClassificationDataset):
           - 667,966
           - 39
     """
+
     dataset_name = 'BlogCatalog'
-    url = ('https://raw.githubusercontent.com/phanein/deepwalk/'
-           'abe220b60dd08bb270aa08cb19f2050feb9b1664/example_graphs/'
-           'blogcatalog.mat')
+    url = (
+        'https://raw.githubusercontent.com/phanein/deepwalk/'
+        'abe220b60dd08bb270aa08cb19f2050feb9b1664/example_graphs/'
+        'blogcatalog.mat'
+    )
     file = RawFile(
-        'blogcatalog.mat', url,
+        'blogcatalog.mat',
+        url,
         'd4f4fb89ce1ccd4b7e2a183386c000773cc9362cc61f1be5b246a6d9c259da8f',
-        'blogcatalog/blogcatalog.mat')
+        'blogcatalog/blogcatalog.mat',
+    )
 
 
 class Node2VecPPI(_MatClassificationDataset):
@@ -168,12 +184,15 @@ class Node2VecPPI(_MatClassificationDataset):
           - 75,690
           - 50
     """
+
     dataset_name = 'PPI'
     url = f'{_OPENNE}/PPI/Homo_sapiens.mat'
     file = RawFile(
-        'Homo_sapiens.mat', url,
+        'Homo_sapiens.mat',
+        url,
         '8a32b88b0576276f02d7aaa3fd282e8617a3e6db8d39abb6212a283363bf1183',
-        'ppi/Homo_sapiens.mat')
+        'ppi/Homo_sapiens.mat',
+    )
 
 
 class WikipediaPOS(_MatClassificationDataset):
@@ -224,10 +243,13 @@ class WikipediaPOS(_MatClassificationDataset):
           - 184,590
           - 40
     """
+
     dataset_name = 'Wikipedia'
     weighted = True
     url = f'{_OPENNE}/Wikipedia/POS.mat'
     file = RawFile(
-        'POS.mat', url,
+        'POS.mat',
+        url,
         'b40977b48dec1d5016af0f6d5d2bce6f1c1037ccab948c2bbe324cea16754835',
-        'wikipedia_pos/POS.mat')
+        'wikipedia_pos/POS.mat',
+    )

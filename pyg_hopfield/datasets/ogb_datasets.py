@@ -2,10 +2,11 @@ r"""Open Graph Benchmark datasets through :mod:`ogb`'s own PyG loaders, with
 local copies staged from the mirror, a fix for :obj:`torch.load`'s
 ``weights_only`` default of PyTorch 2.6+, and the graph brought into the
 package's canonical form (undirected, coalesced, without self-loops)."""
+
 import contextlib
 import os
 import os.path as osp
-from typing import Callable, Dict, Iterator, List, Optional
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import torch
@@ -27,23 +28,15 @@ LINK_NAMES = ['ogbl-ddi', 'ogbl-collab', 'ogbl-ppa']
 NODE_NAMES = ['ogbn-arxiv']
 
 # sha256 of the files of the project's mirror (relative to <mirror>/ogb/).
-_SHA256: Dict[str, str] = {
-    'ogbl_ddi/RELEASE_v1.txt':
-    '642c335e677fc2bd3fa1bd883b512ae3dd9110bbaa78a5c753d8cbde18d2c9f0',
-    'ogbl_ddi/mapping/README.md':
-    '99ff0e0597e2d10c1d85f832d0e3adec3691f30872e10f5ddfd4c2cc48c320aa',
-    'ogbl_ddi/mapping/nodeidx2drugid.csv.gz':
-    '06eca54dc8f24f112a307a435ed948a3dc6255185a133f4b64ff1ccb8e22caf0',
-    'ogbl_ddi/raw/edge.csv.gz':
-    'b2c585f425f49b640ee5a3b451069124651ee0f2863a5b6ee6737a6b14c27a6e',
-    'ogbl_ddi/raw/num-node-list.csv.gz':
-    '8462870f1b8c5937c66600aeb460af98d4f9965639fcd30f72f97da95ab374e3',
-    'ogbl_ddi/raw/num-edge-list.csv.gz':
-    '52d2f0c08beb8817e8b42a95b5f110fd90028bd34fa6acef284847377d764d8a',
-    'ogbl_ddi/split/target/valid.pt':
-    '4a48348f01fad0980a5be269fff7ace300e963144eef22d5ec4fc9830df872ac',
-    'ogbl_ddi/split/target/test.pt':
-    'b45cfcf1695babf5a13e90bdf08988be23570ca76af0737f9d517e005ea7e297',
+_SHA256: dict[str, str] = {
+    'ogbl_ddi/RELEASE_v1.txt': '642c335e677fc2bd3fa1bd883b512ae3dd9110bbaa78a5c753d8cbde18d2c9f0',
+    'ogbl_ddi/mapping/README.md': '99ff0e0597e2d10c1d85f832d0e3adec3691f30872e10f5ddfd4c2cc48c320aa',
+    'ogbl_ddi/mapping/nodeidx2drugid.csv.gz': '06eca54dc8f24f112a307a435ed948a3dc6255185a133f4b64ff1ccb8e22caf0',
+    'ogbl_ddi/raw/edge.csv.gz': 'b2c585f425f49b640ee5a3b451069124651ee0f2863a5b6ee6737a6b14c27a6e',
+    'ogbl_ddi/raw/num-node-list.csv.gz': '8462870f1b8c5937c66600aeb460af98d4f9965639fcd30f72f97da95ab374e3',
+    'ogbl_ddi/raw/num-edge-list.csv.gz': '52d2f0c08beb8817e8b42a95b5f110fd90028bd34fa6acef284847377d764d8a',
+    'ogbl_ddi/split/target/valid.pt': '4a48348f01fad0980a5be269fff7ace300e963144eef22d5ec4fc9830df872ac',
+    'ogbl_ddi/split/target/test.pt': 'b45cfcf1695babf5a13e90bdf08988be23570ca76af0737f9d517e005ea7e297',
 }
 
 #: Name of the marker file written next to a reconstructed ``train.pt``.
@@ -60,19 +53,25 @@ def _trusted_torch_load() -> Iterator[None]:
         return
     from torch_geometric.data.data import DataEdgeAttr, DataTensorAttr
     from torch_geometric.data.storage import AttrType, GlobalStorage
+
     try:
         from numpy._core.multiarray import _reconstruct
     except ImportError:  # numpy < 2
         from numpy.core.multiarray import _reconstruct
     allowed = [
-        DataEdgeAttr, DataTensorAttr, GlobalStorage, AttrType, np.ndarray,
-        np.dtype, _reconstruct,
+        DataEdgeAttr,
+        DataTensorAttr,
+        GlobalStorage,
+        AttrType,
+        np.ndarray,
+        np.dtype,
+        _reconstruct,
         (_reconstruct, 'numpy.core.multiarray._reconstruct'),
         (_reconstruct, 'numpy._core.multiarray._reconstruct'),
     ]
     allowed += [
-        type(np.dtype(t)) for t in (np.int64, np.int32, np.float32,
-                                    np.float64, np.bool_)
+        type(np.dtype(t))
+        for t in (np.int64, np.int32, np.float32, np.float64, np.bool_)
     ]
     with torch.serialization.safe_globals(allowed):
         yield
@@ -101,24 +100,28 @@ def stage_ogb(root: str, name: str) -> str:
                 dst = osp.join(dst_dir, rel)
                 if not osp.exists(dst):
                     check_sha256(
-                        src, _SHA256.get(f'{dir_name}/{rel}'.replace(
-                            os.sep, '/')))
+                        src,
+                        _SHA256.get(f'{dir_name}/{rel}'.replace(os.sep, '/')),
+                    )
                     copy_file(src, dst)
 
     release = osp.isdir(dst_dir) and any(
-        f.startswith('RELEASE_v') for f in os.listdir(dst_dir))
+        f.startswith('RELEASE_v') for f in os.listdir(dst_dir)
+    )
     if osp.isdir(dst_dir) and not release:
         # ogb would ask on stdin whether to delete the folder.
         raise FileNotFoundError(
             f"'{dst_dir}' exists but lacks OGB's 'RELEASE_v*.txt'; it is not "
-            f"a complete OGB download. Delete it, or complete it with the "
-            f"extracted OGB folder of '{name}'")
+            f'a complete OGB download. Delete it, or complete it with the '
+            f"extracted OGB folder of '{name}'"
+        )
     if not osp.isdir(dst_dir) and is_offline():
         raise FileNotFoundError(
             f"Could not find the OGB dataset '{name}': put the extracted OGB "
             f"folder at '{dst_dir}' (raw/, split/, RELEASE_v1.txt), or set "
             f"{MIRROR_ENV} to a mirror holding '<mirror>/ogb/{dir_name}/', "
-            f"or unset {OFFLINE_ENV} to let ogb download it")
+            f'or unset {OFFLINE_ENV} to let ogb download it'
+        )
 
     if name == 'ogbl-ddi' and osp.isdir(dst_dir):
         _infer_ddi_train_split(dst_dir)
@@ -132,36 +135,42 @@ def _infer_ddi_train_split(folder: str) -> None:
     if osp.exists(train_path) or not osp.exists(edge_path):
         return
     import pandas as pd
+
     edge = pd.read_csv(edge_path, compression='gzip', header=None)
     edge = edge.to_numpy().astype(np.int64)
     # The marker first, then train.pt, each atomically: an interrupted run
     # never leaves a reconstructed train.pt that passes for OGB's own.
     with atomic_write(osp.join(split_dir, INFERRED_MARKER)) as f:
-        f.write('train.pt was reconstructed by pyg_hopfield from '
-                'raw/edge.csv.gz (same edges in the same order); OGB\'s '
-                'original train.pt was missing. The edge set is inferred, '
-                'not verified.\n')
+        f.write(
+            'train.pt was reconstructed by pyg_hopfield from '
+            "raw/edge.csv.gz (same edges in the same order); OGB's "
+            'original train.pt was missing. The edge set is inferred, '
+            'not verified.\n'
+        )
     save_atomic({'edge': edge}, train_path)
 
 
-def _prepare(root: Optional[str], name: str, force_reload: bool) -> str:
+def _prepare(root: str | None, name: str, force_reload: bool) -> str:
     root = resolve_root(root)
     folder = stage_ogb(root, name)
     if force_reload:
         processed = osp.join(folder, 'processed')
         if osp.isdir(processed):
             import shutil
+
             shutil.rmtree(processed)
     return root
 
 
 def _ogb_link_class():
     from ogb.linkproppred import PygLinkPropPredDataset
+
     return PygLinkPropPredDataset
 
 
 def _ogb_node_class():
     from ogb.nodeproppred import PygNodePropPredDataset
+
     return PygNodePropPredDataset
 
 
@@ -230,32 +239,41 @@ class OGBLinkDataset(_ogb_link_class()):
           - 30,326,273 in all (OGB's figure)
           - no local copy
     """
+
     names = LINK_NAMES
 
     def __init__(
         self,
-        root: Optional[str],
+        root: str | None,
         name: str,
-        transform: Optional[Callable] = None,
-        pre_transform: Optional[Callable] = None,
+        transform: Callable | None = None,
+        pre_transform: Callable | None = None,
         force_reload: bool = False,
     ) -> None:
         name = match_name(name, self.names)
         root = _prepare(root, name, force_reload)
         inverse = _ogb_meta('link', name)['add_inverse_edge'] == 'True'
         with _trusted_torch_load():
-            super().__init__(name, root=root, transform=transform,
-                             pre_transform=canonical_pre_transform(
-                                 inverse, pre_transform))
+            super().__init__(
+                name,
+                root=root,
+                transform=transform,
+                pre_transform=canonical_pre_transform(inverse, pre_transform),
+            )
 
     @property
     def train_split_inferred(self) -> bool:
         r"""Whether :obj:`train.pt` was reconstructed by this package."""
         return osp.exists(
-            osp.join(self.root, 'split', str(self.meta_info['split']),
-                     INFERRED_MARKER))
+            osp.join(
+                self.root,
+                'split',
+                str(self.meta_info['split']),
+                INFERRED_MARKER,
+            )
+        )
 
-    def get_edge_split(self, split_type: Optional[str] = None) -> dict:
+    def get_edge_split(self, split_type: str | None = None) -> dict:
         r"""OGB's train/valid/test edge split (a dict of dicts of tensors)."""
         with _trusted_torch_load():
             return super().get_edge_split(split_type)
@@ -304,25 +322,29 @@ class OGBNodeDataset(_ogb_node_class()):
           - 128
           - 40
     """
+
     names = NODE_NAMES
 
     def __init__(
         self,
-        root: Optional[str],
+        root: str | None,
         name: str,
-        transform: Optional[Callable] = None,
-        pre_transform: Optional[Callable] = None,
+        transform: Callable | None = None,
+        pre_transform: Callable | None = None,
         force_reload: bool = False,
     ) -> None:
         name = match_name(name, self.names)
         root = _prepare(root, name, force_reload)
         inverse = _ogb_meta('node', name)['add_inverse_edge'] == 'True'
         with _trusted_torch_load():
-            super().__init__(name, root=root, transform=transform,
-                             pre_transform=canonical_pre_transform(
-                                 inverse, pre_transform))
+            super().__init__(
+                name,
+                root=root,
+                transform=transform,
+                pre_transform=canonical_pre_transform(inverse, pre_transform),
+            )
 
-    def get_idx_split(self, split_type: Optional[str] = None) -> dict:
+    def get_idx_split(self, split_type: str | None = None) -> dict:
         r"""OGB's train/valid/test node split."""
         with _trusted_torch_load():
             return super().get_idx_split(split_type)
@@ -331,14 +353,14 @@ class OGBNodeDataset(_ogb_node_class()):
         return f'OGBNodeDataset(name={self.name!r})'
 
 
-def _ogb_meta(task: str, name: str) -> Dict[str, str]:
+def _ogb_meta(task: str, name: str) -> dict[str, str]:
     import ogb
     import pandas as pd
-    path = osp.join(osp.dirname(ogb.__file__), f'{task}proppred',
-                    'master.csv')
+
+    path = osp.join(osp.dirname(ogb.__file__), f'{task}proppred', 'master.csv')
     master = pd.read_csv(path, index_col=0, keep_default_na=False)
     return master[name]
 
 
-def ogb_names() -> List[str]:
+def ogb_names() -> list[str]:
     return LINK_NAMES + NODE_NAMES

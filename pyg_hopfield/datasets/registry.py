@@ -4,8 +4,9 @@ The registry is data: each name, its aliases and where its class lives.
 Listing the names (:func:`available_datasets`, ``pyg-hopfield datasets``)
 imports no dataset module, hence neither torch_geometric nor ogb;
 :func:`load` imports the one module it needs."""
+
 import importlib
-from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from torch_geometric.data import InMemoryDataset
@@ -15,24 +16,34 @@ class _Entry(NamedTuple):
     module: str  # the module inside pyg_hopfield.datasets
     cls: str  # the class in it
     family: bool  # the class takes the dataset name: cls(root, name)
-    aliases: Tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 # The family names repeat the classes' `names` lists (checked by
 # tests/datasets/test_dataset_registry.py) so that listing them stays cheap.
-_REGISTRY: Dict[str, _Entry] = {
+_REGISTRY: dict[str, _Entry] = {
     'BlogCatalog': _Entry('node2vec_datasets', 'BlogCatalog', False),
-    'PPI': _Entry('node2vec_datasets', 'Node2VecPPI', False,
-                  ('Node2VecPPI', 'Homo_sapiens')),
-    'Wikipedia': _Entry('node2vec_datasets', 'WikipediaPOS', False,
-                        ('WikipediaPOS', 'POS')),
+    'PPI': _Entry(
+        'node2vec_datasets',
+        'Node2VecPPI',
+        False,
+        ('Node2VecPPI', 'Homo_sapiens'),
+    ),
+    'Wikipedia': _Entry(
+        'node2vec_datasets', 'WikipediaPOS', False, ('WikipediaPOS', 'POS')
+    ),
 }
 for _name in ['AstroPh', 'CondMat', 'GrQc', 'HepPh', 'HepTh']:
-    _REGISTRY[_name] = _Entry('snap_collaboration', 'SNAPCollaboration', True,
-                              (f'ca-{_name}', ))
-for _name, _aliases in [('USAir', ()), ('PB', ()), ('Power', ()),
-                        ('Celegans', ('C.Ele', 'C.elegans')),
-                        ('arXiv', ('SEAL-arxiv', ))]:
+    _REGISTRY[_name] = _Entry(
+        'snap_collaboration', 'SNAPCollaboration', True, (f'ca-{_name}',)
+    )
+for _name, _aliases in [
+    ('USAir', ()),
+    ('PB', ()),
+    ('Power', ()),
+    ('Celegans', ('C.Ele', 'C.elegans')),
+    ('arXiv', ('SEAL-arxiv',)),
+]:
     _REGISTRY[_name] = _Entry('seal_datasets', 'SEALDataset', True, _aliases)
 for _name in ['Cora', 'CiteSeer', 'PubMed']:
     _REGISTRY[_name] = _Entry('planetoid', 'PlanetoidDataset', True)
@@ -41,17 +52,20 @@ for _name in ['ogbl-ddi', 'ogbl-collab', 'ogbn-arxiv', 'ogbl-ppa']:
     _REGISTRY[_name] = _Entry(
         'ogb_datasets',
         'OGBNodeDataset' if _name.startswith('ogbn') else 'OGBLinkDataset',
-        True, (_name.replace('-', '_'), ))
-_REGISTRY['MovieLens100K'] = _Entry('movielens', 'MovieLens100K', False,
-                                    ('ml-100k', 'MovieLens-100K'))
+        True,
+        (_name.replace('-', '_'),),
+    )
+_REGISTRY['MovieLens100K'] = _Entry(
+    'movielens', 'MovieLens100K', False, ('ml-100k', 'MovieLens-100K')
+)
 
-_LOOKUP: Dict[str, str] = {}
+_LOOKUP: dict[str, str] = {}
 for _name, _entry in _REGISTRY.items():
-    for _key in (_name, ) + _entry.aliases:
+    for _key in (_name,) + _entry.aliases:
         _LOOKUP[_key.lower()] = _name
 
 
-def available_datasets() -> List[str]:
+def available_datasets() -> list[str]:
     r"""The canonical names accepted by :func:`load` (aliases such as
     :obj:`"C.Ele"` and any letter case are accepted too).
 
@@ -64,7 +78,7 @@ def available_datasets() -> List[str]:
 
 def load(
     name: str,
-    root: Optional[str] = None,
+    root: str | None = None,
     **kwargs: Any,
 ) -> 'InMemoryDataset':
     r"""Loads the dataset :obj:`name` (case-insensitive, see
@@ -100,8 +114,10 @@ def load(
     """
     key = str(name).lower()
     if key not in _LOOKUP:
-        raise ValueError(f"'name' got the unknown dataset '{name}'; use one "
-                         f"of {available_datasets()} (case-insensitive)")
+        raise ValueError(
+            f"'name' got the unknown dataset '{name}'; use one "
+            f'of {available_datasets()} (case-insensitive)'
+        )
     name = _LOOKUP[key]
     entry = _REGISTRY[name]
     module = importlib.import_module(f'pyg_hopfield.datasets.{entry.module}')

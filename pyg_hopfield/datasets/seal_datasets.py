@@ -1,6 +1,7 @@
 r"""The link-prediction graphs of SEAL (MATLAB ``.mat`` files with a ``net``
 adjacency)."""
-from typing import Callable, Dict, List, Optional
+
+from collections.abc import Callable
 
 from torch_geometric.data import Data
 
@@ -12,13 +13,16 @@ from pyg_hopfield.datasets._base import (
     to_simple_undirected,
 )
 
-_SEAL = ('https://raw.githubusercontent.com/muhanzhang/SEAL/'
-         'ca1f019a15fb0c21796042165b4e6bee73981dd3/Python/data')
+_SEAL = (
+    'https://raw.githubusercontent.com/muhanzhang/SEAL/'
+    'ca1f019a15fb0c21796042165b4e6bee73981dd3/Python/data'
+)
 
 
 def _seal_file(name: str, sha256: str) -> RawFile:
-    return RawFile(f'{name}.mat', f'{_SEAL}/{name}.mat', sha256,
-                   f'seal/{name}.mat')
+    return RawFile(
+        f'{name}.mat', f'{_SEAL}/{name}.mat', sha256, f'seal/{name}.mat'
+    )
 
 
 class SEALDataset(RawFileDataset):
@@ -85,59 +89,64 @@ class SEALDataset(RawFileDataset):
           - 198,050
           - 396,100
     """
-    files: Dict[str, RawFile] = {
-        'USAir':
-        _seal_file(
+
+    files: dict[str, RawFile] = {
+        'USAir': _seal_file(
             'USAir',
-            '6b48a37e2bb398234e5383787c30dca0'
-            '87de704366a2b7b05d64cc2f53210e0b'),
-        'PB':
-        _seal_file(
+            '6b48a37e2bb398234e5383787c30dca087de704366a2b7b05d64cc2f53210e0b',
+        ),
+        'PB': _seal_file(
             'PB',
-            'c0eca0a3b5bac0ecd46491c2a1e080ec'
-            '22e445d28f9975bc776dc07b3d672d88'),
-        'Power':
-        _seal_file(
+            'c0eca0a3b5bac0ecd46491c2a1e080ec22e445d28f9975bc776dc07b3d672d88',
+        ),
+        'Power': _seal_file(
             'Power',
-            '87d7b9d5449b6a18fad4fdd662efd33b'
-            'e84c805ea66692f9e2e0791569c5a478'),
-        'Celegans':
-        _seal_file(
+            '87d7b9d5449b6a18fad4fdd662efd33be84c805ea66692f9e2e0791569c5a478',
+        ),
+        'Celegans': _seal_file(
             'Celegans',
-            '450bb6f3ca833a65f53ee59103945ef8'
-            '7da70de2c6d262b1a760b9eefce287d6'),
-        'arxiv':
-        _seal_file(
+            '450bb6f3ca833a65f53ee59103945ef87da70de2c6d262b1a760b9eefce287d6',
+        ),
+        'arxiv': _seal_file(
             'arxiv',
-            'e485598f704282323a2463179b05ebfb'
-            '1da303d89b3bd9cf75f5eeaa5e823468'),
+            'e485598f704282323a2463179b05ebfb1da303d89b3bd9cf75f5eeaa5e823468',
+        ),
     }
     names = list(files.keys())
-    packaged_files = ('USAir.mat', )
+    packaged_files = ('USAir.mat',)
 
     def __init__(
         self,
-        root: Optional[str],
+        root: str | None,
         name: str,
-        transform: Optional[Callable] = None,
-        pre_transform: Optional[Callable] = None,
+        transform: Callable | None = None,
+        pre_transform: Callable | None = None,
         force_reload: bool = False,
         log: bool = True,
     ) -> None:
         name = match_name(name, self.names)
-        super().__init__(root, name, transform, pre_transform,
-                         force_reload=force_reload, log=log)
+        super().__init__(
+            root,
+            name,
+            transform,
+            pre_transform,
+            force_reload=force_reload,
+            log=log,
+        )
 
-    def raw_files(self) -> List[RawFile]:
+    def raw_files(self) -> list[RawFile]:
         return [self.files[self.name]]
 
     def read(self) -> Data:
         import scipy.sparse as sp
+
         path = self.raw_paths[0]
-        adj = read_mat(path, ('net', ))['net']
+        adj = read_mat(path, ('net',))['net']
         if adj.ndim != 2 or adj.shape[0] != adj.shape[1]:
-            raise RuntimeError(f"'{path}' holds a {adj.shape} 'net' matrix; "
-                               f"expected a square adjacency matrix")
+            raise RuntimeError(
+                f"'{path}' holds a {adj.shape} 'net' matrix; "
+                f'expected a square adjacency matrix'
+            )
         adj = sp.coo_matrix(adj)
         num_nodes = int(adj.shape[0])
         edge_index, _ = to_simple_undirected(adj.row, adj.col, num_nodes)

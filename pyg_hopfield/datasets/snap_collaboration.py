@@ -1,5 +1,6 @@
 r"""The SNAP arXiv collaboration networks (``ca-*`` edge lists)."""
-from typing import Callable, Dict, List, Optional
+
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -13,8 +14,10 @@ from pyg_hopfield.datasets._base import (
     to_simple_undirected,
 )
 
-_MOSELEY = ('https://raw.githubusercontent.com/sammyjmoseley/CS6820Project/'
-            '660b0044f719e1f0a3c3897ee132addc550945ed/data')
+_MOSELEY = (
+    'https://raw.githubusercontent.com/sammyjmoseley/CS6820Project/'
+    '660b0044f719e1f0a3c3897ee132addc550945ed/data'
+)
 
 
 class SNAPCollaboration(RawFileDataset):
@@ -107,57 +110,66 @@ class SNAPCollaboration(RawFileDataset):
           - 25
           - 25,973
     """
-    files: Dict[str, RawFile] = {
-        'AstroPh':
-        RawFile(
+
+    files: dict[str, RawFile] = {
+        'AstroPh': RawFile(
             'ca-AstroPh.txt.gz',
             'https://raw.githubusercontent.com/wnyabuto20/'
             'Triest_Triangle_counting_Algorithms/'
             '8d87cf19ca1848eef022215fcad8499e71f189e7/input/'
             'ca-AstroPh.txt.gz',
             'd36f76998a7ac257bc79dc90d54a5f7abee7d452294b46526c7ae56ab0079b61',
-            'ca-AstroPh/ca-AstroPh.txt.gz'),
-        'CondMat':
-        RawFile(
+            'ca-AstroPh/ca-AstroPh.txt.gz',
+        ),
+        'CondMat': RawFile(
             'CA-CondMat.txt',
             'https://raw.githubusercontent.com/taylorkrn/new_katz_parameter/'
             '46fdd350afccf854e60135cf4a55180809a2f55e/data/CA-CondMat.txt',
             '70ace92a6f7f29625d28bbc376a21c32eb10063071f485bd4936aa5348ec4eaf',
-            'ca-CondMat/CA-CondMat.txt'),
-        'GrQc':
-        RawFile(
-            'ca-GrQc.txt', f'{_MOSELEY}/ca-GrQc.txt',
+            'ca-CondMat/CA-CondMat.txt',
+        ),
+        'GrQc': RawFile(
+            'ca-GrQc.txt',
+            f'{_MOSELEY}/ca-GrQc.txt',
             'f8ce6e931e068b878044b783da99ef603f566c87bcbce7991cd53720879f1660',
-            'ca-GrQc/ca-GrQc.txt'),
-        'HepPh':
-        RawFile(
+            'ca-GrQc/ca-GrQc.txt',
+        ),
+        'HepPh': RawFile(
             'CA-HepPh.txt',
             'https://raw.githubusercontent.com/sgk98/distributed_pagerank/'
             'cd31c29a2fffc5c54d0d30073dc630e9174e02ff/datasets/CA-HepPh.txt',
             'bfb289b97d5b8025da0f9c39d9f9404c10ea9f190d877bad42128749e74237c4',
-            'ca-HepPh/CA-HepPh.txt'),
-        'HepTh':
-        RawFile(
-            'ca-HepTh.txt.gz', f'{_MOSELEY}/ca-HepTh.txt.gz',
+            'ca-HepPh/CA-HepPh.txt',
+        ),
+        'HepTh': RawFile(
+            'ca-HepTh.txt.gz',
+            f'{_MOSELEY}/ca-HepTh.txt.gz',
             '7235c7e11887f8a32dfd03a3aa0c77efdf89d41591a959c7d6e4ca11b1299bb5',
-            'ca-HepTh/ca-HepTh.txt.gz'),
+            'ca-HepTh/ca-HepTh.txt.gz',
+        ),
     }
     names = list(files.keys())
 
     def __init__(
         self,
-        root: Optional[str],
+        root: str | None,
         name: str,
-        transform: Optional[Callable] = None,
-        pre_transform: Optional[Callable] = None,
+        transform: Callable | None = None,
+        pre_transform: Callable | None = None,
         force_reload: bool = False,
         log: bool = True,
     ) -> None:
         name = match_name(name, self.names)
-        super().__init__(root, name, transform, pre_transform,
-                         force_reload=force_reload, log=log)
+        super().__init__(
+            root,
+            name,
+            transform,
+            pre_transform,
+            force_reload=force_reload,
+            log=log,
+        )
 
-    def raw_files(self) -> List[RawFile]:
+    def raw_files(self) -> list[RawFile]:
         return [self.files[self.name]]
 
     def read(self) -> Data:
@@ -165,10 +177,14 @@ class SNAPCollaboration(RawFileDataset):
         node_id, inverse = np.unique(edges.reshape(-1), return_inverse=True)
         inverse = inverse.reshape(-1, 2)
         num_nodes = int(node_id.shape[0])
-        edge_index, _ = to_simple_undirected(inverse[:, 0], inverse[:, 1],
-                                             num_nodes)
-        return Data(edge_index=edge_index, num_nodes=num_nodes,
-                    node_id=torch.from_numpy(node_id))
+        edge_index, _ = to_simple_undirected(
+            inverse[:, 0], inverse[:, 1], num_nodes
+        )
+        return Data(
+            edge_index=edge_index,
+            num_nodes=num_nodes,
+            node_id=torch.from_numpy(node_id),
+        )
 
     def __repr__(self) -> str:
         return f'SNAPCollaboration(name={self.name!r})'

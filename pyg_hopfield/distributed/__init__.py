@@ -1,4 +1,5 @@
 r"""Sharded (multi-process) versions of the propagation embeddings."""
+
 from .hebbian import hebbian_propagation, node_ranges
 
 __all__ = [

@@ -1,5 +1,4 @@
 r"""The Hebbian propagation sharded over :mod:`torch.distributed`."""
-from typing import List, Optional, Tuple
 
 import torch
 import torch.distributed as dist
@@ -15,7 +14,7 @@ from pyg_hopfield.utils.checks import (
 )
 
 
-def node_ranges(num_nodes: int, world_size: int) -> List[Tuple[int, int]]:
+def node_ranges(num_nodes: int, world_size: int) -> list[tuple[int, int]]:
     r"""Splits the nodes :obj:`0, ..., num_nodes - 1` into
     :obj:`world_size` contiguous ranges :obj:`[start, end)` whose sizes
     differ by at most one (the first ones are larger).
@@ -40,7 +39,7 @@ def hebbian_propagation(
     edge_index: Tensor,
     num_nodes: int,
     embedding_dim: int,
-    edge_weight: Optional[Tensor] = None,
+    edge_weight: Tensor | None = None,
     num_iterations: int = 10,
     lr: float = 1.0,
     variance: float = 10.0,
@@ -52,7 +51,7 @@ def hebbian_propagation(
     normalize=False,
     whiten=False,
     seed: int = 0,
-    group: Optional[dist.ProcessGroup] = None,
+    group: dist.ProcessGroup | None = None,
     return_local: bool = False,
 ) -> Tensor:
     r"""The Hebbian graph embedding from the `"Hebbian Graph Embeddings"
@@ -103,16 +102,28 @@ def hebbian_propagation(
         The :obj:`[m, d]` embeddings on every rank (or the local rows).
     """
     if not dist.is_available() or not dist.is_initialized():
-        raise ValueError("'group': torch.distributed is not initialised; "
-                         "call torch.distributed.init_process_group first")
-    _check_arguments(group, edge_index, edge_weight, num_nodes=num_nodes,
-                     embedding_dim=embedding_dim,
-                     num_iterations=num_iterations, lr=lr,
-                     variance=variance, variance_decay=variance_decay,
-                     negative_weight=negative_weight,
-                     num_negative_samples=num_negative_samples,
-                     gaussian=gaussian, transition=transition,
-                     normalize=normalize, whiten=whiten, seed=seed)
+        raise ValueError(
+            "'group': torch.distributed is not initialised; "
+            'call torch.distributed.init_process_group first'
+        )
+    _check_arguments(
+        group,
+        edge_index,
+        edge_weight,
+        num_nodes=num_nodes,
+        embedding_dim=embedding_dim,
+        num_iterations=num_iterations,
+        lr=lr,
+        variance=variance,
+        variance_decay=variance_decay,
+        negative_weight=negative_weight,
+        num_negative_samples=num_negative_samples,
+        gaussian=gaussian,
+        transition=transition,
+        normalize=normalize,
+        whiten=whiten,
+        seed=seed,
+    )
     rank = dist.get_rank(group)
     world_size = dist.get_world_size(group)
     ranges = node_ranges(num_nodes, world_size)
@@ -125,54 +136,89 @@ def hebbian_propagation(
     keep = (dst >= start) & (dst < end)
     local_index = edge_index[:, keep]
     local_weight = None if edge_weight is None else edge_weight[keep]
-    weight = torch.ones(local_index.size(1), device=device) \
-        if local_weight is None else local_weight.float()
-    out_degree = pyg_utils.scatter(weight, local_index[0], 0,
-                                   dim_size=num_nodes, reduce='sum')
+    weight = (
+        torch.ones(local_index.size(1), device=device)
+        if local_weight is None
+        else local_weight.float()
+    )
+    out_degree = pyg_utils.scatter(
+        weight, local_index[0], 0, dim_size=num_nodes, reduce='sum'
+    )
     dist.all_reduce(out_degree, group=group)
-    adj_t, noise_scale = HF.transition_matrix(local_index, num_nodes,
-                                              local_weight, transition,
-                                              row_range=(start, end),
-                                              out_degree=out_degree)
+    adj_t, noise_scale = HF.transition_matrix(
+        local_index,
+        num_nodes,
+        local_weight,
+        transition,
+        row_range=(start, end),
+        out_degree=out_degree,
+    )
 
     generator = torch.Generator(device=device).manual_seed(seed)
     dtype = adj_t.values().dtype
-    x = HF.draw_init(num_nodes, embedding_dim, variance, generator, device,
-                     dtype)
+    x = HF.draw_init(
+        num_nodes, embedding_dim, variance, generator, device, dtype
+    )
     for t in range(num_iterations):
-        draws = HF.draw_iteration(num_nodes, embedding_dim,
-                                  num_negative_samples, negative_weight,
-                                  gaussian, generator, device, dtype)
-        local = HF.hebbian_update(x, adj_t, noise_scale, draws, t, lr,
-                                  variance, variance_decay, negative_weight,
-                                  num_negative_samples, gaussian, start, end)
+        draws = HF.draw_iteration(
+            num_nodes,
+            embedding_dim,
+            num_negative_samples,
+            negative_weight,
+            gaussian,
+            generator,
+            device,
+            dtype,
+        )
+        local = HF.hebbian_update(
+            x,
+            adj_t,
+            noise_scale,
+            draws,
+            t,
+            lr,
+            variance,
+            variance_decay,
+            negative_weight,
+            num_negative_samples,
+            gaussian,
+            start,
+            end,
+        )
         x = _all_gather_rows(local, ranges, block, group)
         x = HF.post_iteration(x, normalize, whiten)  # same on every rank
     out = HF.finish(x, normalize, whiten)
     return out[start:end] if return_local else out
 
 
-def _local_error(edge_index: Tensor, edge_weight: Optional[Tensor],
-                 settings: dict) -> Optional[str]:
+def _local_error(
+    edge_index: Tensor, edge_weight: Tensor | None, settings: dict
+) -> str | None:
     try:
         check_int(settings['num_nodes'], 'num_nodes')
         check_int(settings['embedding_dim'], 'embedding_dim')
         check_int(settings['num_iterations'], 'num_iterations', minimum=0)
-        check_int(settings['num_negative_samples'], 'num_negative_samples',
-                  minimum=0)
+        check_int(
+            settings['num_negative_samples'], 'num_negative_samples', minimum=0
+        )
         check_seed(settings['seed'])
         for name in ('lr', 'variance', 'variance_decay'):
             check_float(settings[name], name, minimum=0.0, strict=True)
-        check_float(settings['negative_weight'], 'negative_weight',
-                    minimum=0.0)
+        check_float(
+            settings['negative_weight'], 'negative_weight', minimum=0.0
+        )
         if settings['gaussian'] not in HF.GAUSSIAN_MODES:
-            raise ValueError(f"'gaussian' must be one of "
-                             f"{HF.GAUSSIAN_MODES} (got "
-                             f"{settings['gaussian']!r})")
+            raise ValueError(
+                f"'gaussian' must be one of "
+                f'{HF.GAUSSIAN_MODES} (got '
+                f'{settings["gaussian"]!r})'
+            )
         if settings['transition'] not in HF.TRANSITIONS:
-            raise ValueError(f"'transition' must be one of "
-                             f"{HF.TRANSITIONS} (got "
-                             f"{settings['transition']!r})")
+            raise ValueError(
+                f"'transition' must be one of "
+                f'{HF.TRANSITIONS} (got '
+                f'{settings["transition"]!r})'
+            )
         HF.check_mode('normalize', settings['normalize'], HF.NORMALIZE_MODES)
         HF.check_mode('whiten', settings['whiten'], HF.WHITEN_MODES)
         check_edge_index(edge_index, settings['num_nodes'], edge_weight)
@@ -182,9 +228,9 @@ def _local_error(edge_index: Tensor, edge_weight: Optional[Tensor],
 
 
 def _check_arguments(
-    group: Optional[dist.ProcessGroup],
+    group: dist.ProcessGroup | None,
     edge_index: Tensor,
-    edge_weight: Optional[Tensor],
+    edge_weight: Tensor | None,
     **settings,
 ) -> None:
     r"""Validates the arguments on every rank, then exchanges the verdicts
@@ -193,9 +239,11 @@ def _check_arguments(
     raise the same :class:`ValueError` on every rank instead of leaving the
     others waiting in a collective."""
     error = _local_error(edge_index, edge_weight, settings)
-    shared = None if error is not None else {
-        key: repr(value) for key, value in settings.items()
-    }
+    shared = (
+        None
+        if error is not None
+        else {key: repr(value) for key, value in settings.items()}
+    )
     gathered = [None] * dist.get_world_size(group)
     dist.all_gather_object(gathered, (error, shared), group=group)
     for rank, (message, _) in enumerate(gathered):
@@ -204,17 +252,20 @@ def _check_arguments(
     for key in settings:
         values = [ranked[key] for _, ranked in gathered]
         if len(set(values)) > 1:
-            raise ValueError(f"'{key}' must be the same on every rank, got "
-                             f"{', '.join(values)} on ranks 0-"
-                             f"{len(values) - 1}; pass one value to all "
-                             f"ranks")
+            raise ValueError(
+                f"'{key}' must be the same on every rank, got "
+                f'{", ".join(values)} on ranks 0-'
+                f'{len(values) - 1}; pass one value to all '
+                f'ranks'
+            )
 
 
-def _all_gather_rows(local: Tensor, ranges: List[Tuple[int, int]],
-                     block: int, group) -> Tensor:
+def _all_gather_rows(
+    local: Tensor, ranges: list[tuple[int, int]], block: int, group
+) -> Tensor:
     # all_gather needs equal shapes: pad every block to the largest one.
     padded = local.new_zeros(block, local.size(1))
-    padded[:local.size(0)] = local
+    padded[: local.size(0)] = local
     parts = [torch.empty_like(padded) for _ in ranges]
     dist.all_gather(parts, padded, group=group)
-    return torch.cat([p[:e - s] for p, (s, e) in zip(parts, ranges)], dim=0)
+    return torch.cat([p[: e - s] for p, (s, e) in zip(parts, ranges)], dim=0)

@@ -1,8 +1,6 @@
 r"""One-vs-rest L2-regularised logistic regression solved in PyTorch: the
 objective LIBLINEAR minimises, for all classes at once, on any device."""
 
-from typing import Tuple
-
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -78,13 +76,15 @@ def fit_one_vs_rest(
     check_int(max_cg_iter, 'max_cg_iter')
     for name, value in (('x', x), ('y', y)):
         if not bool(torch.isfinite(value).all()):
-            raise ValueError(f"'{name}' contains NaN or infinite values; "
-                             f"clean it before fitting")
+            raise ValueError(
+                f"'{name}' contains NaN or infinite values; "
+                f'clean it before fitting'
+            )
     x = torch.cat([x, x.new_ones(x.size(0), 1)], dim=1)
     y = y.to(x.dtype)
     w = x.new_zeros(x.size(1), y.size(1))
 
-    def gradient(w: Tensor) -> Tuple[Tensor, Tensor]:
+    def gradient(w: Tensor) -> tuple[Tensor, Tensor]:
         p = torch.sigmoid(x @ w)
         return w + C * (x.t() @ (p - y)), p * (1.0 - p)
 

@@ -249,9 +249,7 @@ def node_classification(
     check_float(C, 'C', minimum=0.0, strict=True)
 
     if solver not in SOLVERS:
-        raise ValueError(
-            f"'solver' must be one of {SOLVERS} (got {solver!r})"
-        )
+        raise ValueError(f"'solver' must be one of {SOLVERS} (got {solver!r})")
     if device is not None and solver != 'torch':
         raise ValueError(
             "'device' is only used by solver='torch'; drop it or set "
@@ -265,21 +263,23 @@ def node_classification(
         n_splits=num_runs, train_size=float(train_ratio), random_state=seed
     )
     splits = tqdm(
-        splitter.split(y_np), total=num_runs, desc='logistic regression',
-        unit='run', disable=not progress)
+        splitter.split(y_np),
+        total=num_runs,
+        desc='logistic regression',
+        unit='run',
+        disable=not progress,
+    )
     if solver == 'torch':
         x = embedding.to(device or 'cpu', torch.float64)
         scores = [
-            _run_torch(x, y_np, train_index, test_index, multilabel,
-                       float(C))
+            _run_torch(x, y_np, train_index, test_index, multilabel, float(C))
             for train_index, test_index in splits
         ]
     else:
         x = embedding.to(torch.float64).numpy()
         scores = Parallel(n_jobs=n_jobs)(
             delayed(_run)(
-                x, y_np, train_index, test_index, multilabel, float(C),
-                seed
+                x, y_np, train_index, test_index, multilabel, float(C), seed
             )
             for train_index, test_index in splits
         )

@@ -2,6 +2,7 @@ r"""The item-to-item recommender protocol of the `"Hebbian Graph Embeddings"
 <https://arxiv.org/abs/1908.08037>`_ paper (Section 3.2) on repeated
 held-out-user splits, for any recommender that scores items by inner
 products."""
+
 import time
 from collections.abc import Callable
 from typing import Any
@@ -76,6 +77,7 @@ def item_scoring(
     candidate = embedding
     if edge_index is not None:
         from torch_geometric.utils import scatter, to_torch_csr_tensor
+
         check_edge_index(edge_index, num_items, edge_weight)
         if edge_weight is None:
             edge_weight = torch.ones(edge_index.size(1))
@@ -84,17 +86,22 @@ def item_scoring(
         deg = scatter(weight, row, dim=0, dim_size=num_items, reduce='sum')
         inv_sqrt = deg.pow(-0.5).masked_fill(deg == 0, 0.0)
         weight = inv_sqrt[row] * weight * inv_sqrt[col]
-        adj_t = to_torch_csr_tensor(edge_index.flip(0), weight,
-                                    size=(num_items, num_items))
+        adj_t = to_torch_csr_tensor(
+            edge_index.flip(0), weight, size=(num_items, num_items)
+        )
         candidate = adj_t @ embedding
     if popularity_exponent != 0:
         if item_count is None or item_count.numel() != num_items:
             raise ValueError(
                 f"'item_count' must hold one count per embedding row "
-                f"({num_items}) when popularity_exponent="
-                f"{popularity_exponent}")
-        scale = item_count.to(embedding.dtype).clamp(min=1).pow(
-            float(popularity_exponent))
+                f'({num_items}) when popularity_exponent='
+                f'{popularity_exponent}'
+            )
+        scale = (
+            item_count.to(embedding.dtype)
+            .clamp(min=1)
+            .pow(float(popularity_exponent))
+        )
         candidate = candidate * scale.view(-1, 1)
     return embedding, candidate
 
@@ -154,23 +161,33 @@ def item_recommender_hit_rate(
         start = time.perf_counter()
         scorer = fit(interaction_index[:, mask], num_items)
         out['seconds'].append(time.perf_counter() - start)
-        query, candidate = scorer if isinstance(scorer, tuple) else (scorer,
-                                                                     None)
+        query, candidate = (
+            scorer if isinstance(scorer, tuple) else (scorer, None)
+        )
         histories = user_histories(interaction_index, split.test, num_items)
         out['num_test_users'].append(split.test.numel())
         for protocol in PROTOCOLS:
             out[protocol].append(
-                hit_rate_at_k(query, histories, k=k, seed=seed + i,
-                              protocol=protocol,
-                              candidate_embedding=candidate))
+                hit_rate_at_k(
+                    query,
+                    histories,
+                    k=k,
+                    seed=seed + i,
+                    protocol=protocol,
+                    candidate_embedding=candidate,
+                )
+            )
         if progress:
-            print(f"Split: {i:02d}, HR@{k}: {out['paper'][-1]:.4f} "
-                  f"(paper), {out['leave-one-out'][-1]:.4f} "
-                  f"(leave-one-out), fit: {out['seconds'][-1]:.2f} s",
-                  flush=True)
-    for protocol in PROTOCOLS + ('seconds', ):
+            print(
+                f'Split: {i:02d}, HR@{k}: {out["paper"][-1]:.4f} '
+                f'(paper), {out["leave-one-out"][-1]:.4f} '
+                f'(leave-one-out), fit: {out["seconds"][-1]:.2f} s',
+                flush=True,
+            )
+    for protocol in PROTOCOLS + ('seconds',):
         values = torch.tensor(out[protocol], dtype=torch.float64)
         out[f'{protocol}_mean'] = float(values.mean())
-        out[f'{protocol}_std'] = float(values.std()) if values.numel() > 1 \
-            else 0.0
+        out[f'{protocol}_std'] = (
+            float(values.std()) if values.numel() > 1 else 0.0
+        )
     return out

@@ -1,4 +1,5 @@
 r"""Graph embedding modules."""
+
 from .hebbian_propagation import HebbianPropagation
 from .mhn_embedding import MHNEmbedding, MHNEpoch
 

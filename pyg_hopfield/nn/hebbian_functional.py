@@ -5,9 +5,11 @@ wrapper that validates input, caches the transition matrix and owns the
 random generator, and :mod:`pyg_hopfield.distributed` calls the same
 functions on row blocks.
 """
+
 import math
 import warnings
-from typing import Callable, List, NamedTuple, Optional, Tuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import torch
 import torch_geometric.utils as pyg_utils
@@ -23,8 +25,9 @@ WHITEN_MODES = (False, True, 'output', 'iteration')
 
 
 def check_mode(name: str, value, modes) -> None:
-    if not any(value is m or (isinstance(m, str) and value == m)
-               for m in modes):
+    if not any(
+        value is m or (isinstance(m, str) and value == m) for m in modes
+    ):
         raise ValueError(f"'{name}' must be one of {modes} (got {value!r})")
 
 
@@ -62,19 +65,20 @@ def finish(x: Tensor, normalize, whiten_mode) -> Tensor:
 class HebbianDraws(NamedTuple):
     r"""The random numbers one iteration consumes, drawn in a fixed order so
     that every process of a sharded run draws the same ones."""
-    neg_dst: Optional[Tensor]  # [m * K] random negative partner per draw
-    noise: Optional[Tensor]  # [m, d] standard normal (``'sample'`` only)
+
+    neg_dst: Tensor | None  # [m * K] random negative partner per draw
+    noise: Tensor | None  # [m, d] standard normal (``'sample'`` only)
 
 
 def transition_matrix(
     edge_index: Tensor,
     num_nodes: int,
-    edge_weight: Optional[Tensor] = None,
+    edge_weight: Tensor | None = None,
     transition: str = 'row',
     dtype: torch.dtype = torch.float,
-    row_range: Optional[Tuple[int, int]] = None,
-    out_degree: Optional[Tensor] = None,
-) -> Tuple[Tensor, Tensor]:
+    row_range: tuple[int, int] | None = None,
+    out_degree: Tensor | None = None,
+) -> tuple[Tensor, Tensor]:
     r"""Builds the transposed transition matrix :math:`\mathbf{P}^{\top}` as
     a sparse CSR tensor (row :math:`j` holds the in-edges :math:`i \to j` of
     node :math:`j` with value :math:`p_{ij}`), and the per-node noise scale
@@ -91,8 +95,9 @@ def transition_matrix(
     shard's own edges alone do not give.
     """
     if transition not in TRANSITIONS:
-        raise ValueError(f"'transition' must be one of {TRANSITIONS} (got "
-                         f"{transition!r})")
+        raise ValueError(
+            f"'transition' must be one of {TRANSITIONS} (got {transition!r})"
+        )
     device = edge_index.device
     src, dst = edge_index[0].long(), edge_index[1].long()
     if edge_weight is None:
@@ -105,22 +110,26 @@ def transition_matrix(
         src, dst, weight = src[keep], dst[keep] - start, weight[keep]
     # Sort by (dst, src) and merge duplicates: CSR rows are targets.
     (dst, src), weight = pyg_utils.coalesce(
-        torch.stack([dst, src]), weight, num_nodes=num_nodes, reduce='sum')
+        torch.stack([dst, src]), weight, num_nodes=num_nodes, reduce='sum'
+    )
     if out_degree is None:
-        out_deg = pyg_utils.scatter(weight, src, 0, dim_size=num_nodes,
-                                    reduce='sum')
+        out_deg = pyg_utils.scatter(
+            weight, src, 0, dim_size=num_nodes, reduce='sum'
+        )
     else:
         out_deg = out_degree.to(dtype)
     num_rows = end - start
     if transition == 'row':
         value = weight / out_deg[src]
     else:
-        in_deg = pyg_utils.scatter(weight, dst, 0, dim_size=num_rows,
-                                   reduce='sum')
+        in_deg = pyg_utils.scatter(
+            weight, dst, 0, dim_size=num_rows, reduce='sum'
+        )
         value = weight / (out_deg[src] * in_deg[dst]).sqrt()
     value = torch.nan_to_num(value, nan=0.0, posinf=0.0)  # zero-weight rows
-    noise_scale = pyg_utils.scatter(value * value, dst, 0,
-                                    dim_size=num_rows, reduce='sum').sqrt()
+    noise_scale = pyg_utils.scatter(
+        value * value, dst, 0, dim_size=num_rows, reduce='sum'
+    ).sqrt()
     counts = torch.bincount(dst, minlength=num_rows)
     crow = torch.zeros(num_rows + 1, dtype=torch.long, device=device)
     torch.cumsum(counts, 0, out=crow[1:])
@@ -137,13 +146,18 @@ def draw_init(
     num_nodes: int,
     embedding_dim: int,
     variance: float,
-    generator: Optional[torch.Generator],
+    generator: torch.Generator | None,
     device: torch.device,
     dtype: torch.dtype = torch.float,
 ) -> Tensor:
     r"""Draws :math:`\mathbf{H}^{(0)} \sim \mathcal{N}(0, \sigma_0^2)`."""
-    x = torch.randn(num_nodes, embedding_dim, generator=generator,
-                    device=device, dtype=dtype)
+    x = torch.randn(
+        num_nodes,
+        embedding_dim,
+        generator=generator,
+        device=device,
+        dtype=dtype,
+    )
     return x.mul_(math.sqrt(variance))
 
 
@@ -153,7 +167,7 @@ def draw_iteration(
     num_negative_samples: int,
     negative_weight: float,
     gaussian: str,
-    generator: Optional[torch.Generator],
+    generator: torch.Generator | None,
     device: torch.device,
     dtype: torch.dtype = torch.float,
 ) -> HebbianDraws:
@@ -162,12 +176,21 @@ def draw_iteration(
     iteration, always in this order."""
     neg_dst = noise = None
     if negative_weight > 0 and num_negative_samples > 0:
-        neg_dst = torch.randint(0, num_nodes,
-                                (num_nodes * num_negative_samples, ),
-                                generator=generator, device=device)
+        neg_dst = torch.randint(
+            0,
+            num_nodes,
+            (num_nodes * num_negative_samples,),
+            generator=generator,
+            device=device,
+        )
     if gaussian == 'sample':
-        noise = torch.randn(num_nodes, embedding_dim, generator=generator,
-                            device=device, dtype=dtype)
+        noise = torch.randn(
+            num_nodes,
+            embedding_dim,
+            generator=generator,
+            device=device,
+            dtype=dtype,
+        )
     return HebbianDraws(neg_dst, noise)
 
 
@@ -178,8 +201,9 @@ def gaussian_kernel(
 ) -> Tensor:
     r"""Row-wise :math:`g = \exp(-\kappa_t (1 - \cos(\mathbf{h}_i,
     \mathbf{h}_j)))` for aligned rows of :obj:`x_dst` and :obj:`x_src`."""
-    cos = torch.nn.functional.cosine_similarity(x_dst, x_src, dim=-1,
-                                                eps=1e-12)
+    cos = torch.nn.functional.cosine_similarity(
+        x_dst, x_src, dim=-1, eps=1e-12
+    )
     return torch.exp((cos - 1.0) * kappa)
 
 
@@ -196,8 +220,8 @@ def hebbian_update(
     num_negative_samples: int = 1,
     gaussian: str = 'sample',
     start: int = 0,
-    end: Optional[int] = None,
-    x_norm: Optional[Tensor] = None,
+    end: int | None = None,
+    x_norm: Tensor | None = None,
 ) -> Tensor:
     r"""One synchronous Hebbian iteration for the rows :obj:`[start, end)`.
 
@@ -229,35 +253,51 @@ def hebbian_update(
             x_norm = torch.nn.functional.normalize(x, dim=-1, eps=1e-12)
         xn_blk = x_norm if full else x_norm[start:end]
         pattern = torch.sparse_csr_tensor(
-            adj_t.crow_indices(), adj_t.col_indices(),
-            torch.ones_like(adj_t.values()), adj_t.size())
-        cos = torch.sparse.sampled_addmm(pattern, xn_blk, x_norm.t(),
-                                         beta=0.0).values()
+            adj_t.crow_indices(),
+            adj_t.col_indices(),
+            torch.ones_like(adj_t.values()),
+            adj_t.size(),
+        )
+        cos = torch.sparse.sampled_addmm(
+            pattern, xn_blk, x_norm.t(), beta=0.0
+        ).values()
         value = adj_t.values() * torch.exp((cos - 1.0) * kappa)
-        adj_t = torch.sparse_csr_tensor(adj_t.crow_indices(),
-                                        adj_t.col_indices(), value,
-                                        adj_t.size())
+        adj_t = torch.sparse_csr_tensor(
+            adj_t.crow_indices(), adj_t.col_indices(), value, adj_t.size()
+        )
     out = torch.addmm(x_blk, adj_t, x, alpha=lr)
 
     # Mixture draw: sum_i p_ij N(h_i, var_t) = P^T H + var_t^.5 s_j eps_j.
     if gaussian == 'sample':
         noise = draws.noise if full else draws.noise[start:end]
-        out.addcmul_(noise, noise_scale.unsqueeze(-1),
-                     value=lr * math.sqrt(var_t))
+        out.addcmul_(
+            noise, noise_scale.unsqueeze(-1), value=lr * math.sqrt(var_t)
+        )
 
     # Negative edges (u, v): h_u -= lr c h_v and h_v -= lr c h_u.
     if draws.neg_dst is not None:
         neg_dst = draws.neg_dst
         neg_src = torch.arange(num_nodes, device=x.device).repeat(
-            neg_dst.numel() // num_nodes)
-        coef = torch.full((neg_src.numel(), ), -lr * negative_weight,
-                          dtype=x.dtype, device=x.device)
+            neg_dst.numel() // num_nodes
+        )
+        coef = torch.full(
+            (neg_src.numel(),),
+            -lr * negative_weight,
+            dtype=x.dtype,
+            device=x.device,
+        )
         if gaussian == 'kernel':
             coef = coef * gaussian_kernel(x[neg_src], x[neg_dst], kappa)
         # Both directions in one CSR, accumulated in place (no m x d temp).
-        pairs_addmm_(out, torch.cat([neg_src, neg_dst]),
-                     torch.cat([neg_dst, neg_src]), torch.cat([coef, coef]),
-                     x, start, end)
+        pairs_addmm_(
+            out,
+            torch.cat([neg_src, neg_dst]),
+            torch.cat([neg_dst, neg_src]),
+            torch.cat([coef, coef]),
+            x,
+            start,
+            end,
+        )
 
     return out
 
@@ -282,10 +322,10 @@ def pairs_addmm_(
     num_rows = end - start
     perm = torch.argsort(target, stable=True)
     crow = torch.zeros(num_rows + 1, dtype=torch.long, device=x.device)
-    torch.cumsum(torch.bincount(target, minlength=num_rows), 0,
-                 out=crow[1:])
-    mat = torch.sparse_csr_tensor(crow, source[perm], coef[perm],
-                                  (num_rows, x.size(0)))
+    torch.cumsum(torch.bincount(target, minlength=num_rows), 0, out=crow[1:])
+    mat = torch.sparse_csr_tensor(
+        crow, source[perm], coef[perm], (num_rows, x.size(0))
+    )
     return out.addmm_(mat, x)
 
 
@@ -293,7 +333,7 @@ def hebbian_propagation(
     edge_index: Tensor,
     num_nodes: int,
     embedding_dim: int,
-    edge_weight: Optional[Tensor] = None,
+    edge_weight: Tensor | None = None,
     num_iterations: int = 10,
     lr: float = 1.0,
     variance: float = 10.0,
@@ -304,10 +344,10 @@ def hebbian_propagation(
     transition: str = 'row',
     normalize=False,
     whiten=False,
-    generator: Optional[torch.Generator] = None,
-    adj_t: Optional[Tuple[Tensor, Tensor]] = None,
+    generator: torch.Generator | None = None,
+    adj_t: tuple[Tensor, Tensor] | None = None,
     return_all: bool = False,
-    callback: Optional[Callable[[int], None]] = None,
+    callback: Callable[[int], None] | None = None,
 ) -> Tensor:
     r"""Functional form of :class:`~pyg_hopfield.nn.HebbianPropagation`
     (see there for the equations).  :obj:`adj_t` may pass a cached
@@ -315,26 +355,44 @@ def hebbian_propagation(
     list of the embeddings after every iteration instead (for plots).
     :obj:`callback(t)` is called after iteration :obj:`t` (progress bars)."""
     if gaussian not in GAUSSIAN_MODES:
-        raise ValueError(f"'gaussian' must be one of {GAUSSIAN_MODES} (got "
-                         f"{gaussian!r})")
+        raise ValueError(
+            f"'gaussian' must be one of {GAUSSIAN_MODES} (got {gaussian!r})"
+        )
     check_mode('normalize', normalize, NORMALIZE_MODES)
     check_mode('whiten', whiten, WHITEN_MODES)
     device = edge_index.device
     if adj_t is None:
-        adj_t = transition_matrix(edge_index, num_nodes, edge_weight,
-                                  transition)
+        adj_t = transition_matrix(
+            edge_index, num_nodes, edge_weight, transition
+        )
     mat, noise_scale = adj_t
     dtype = mat.values().dtype
-    x = draw_init(num_nodes, embedding_dim, variance, generator, device,
-                  dtype)
-    history: List[Tensor] = []
+    x = draw_init(num_nodes, embedding_dim, variance, generator, device, dtype)
+    history: list[Tensor] = []
     for t in range(num_iterations):
-        draws = draw_iteration(num_nodes, embedding_dim,
-                               num_negative_samples, negative_weight,
-                               gaussian, generator, device, dtype)
-        x = hebbian_update(x, mat, noise_scale, draws, t, lr, variance,
-                           variance_decay, negative_weight,
-                           num_negative_samples, gaussian)
+        draws = draw_iteration(
+            num_nodes,
+            embedding_dim,
+            num_negative_samples,
+            negative_weight,
+            gaussian,
+            generator,
+            device,
+            dtype,
+        )
+        x = hebbian_update(
+            x,
+            mat,
+            noise_scale,
+            draws,
+            t,
+            lr,
+            variance,
+            variance_decay,
+            negative_weight,
+            num_negative_samples,
+            gaussian,
+        )
         x = post_iteration(x, normalize, whiten)
         if return_all:
             history.append(finish(x, normalize, whiten))

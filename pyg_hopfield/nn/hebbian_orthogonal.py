@@ -10,7 +10,8 @@ converges to the leading eigenvectors of :math:`\mathbf{S}`; every step is
 one propagation over the edges, :math:`O(|\mathcal{E}| d)`, and no
 eigensolver is called.
 """
-from typing import Callable, Optional, Tuple
+
+from collections.abc import Callable
 
 import torch
 from torch import Tensor
@@ -38,9 +39,12 @@ def connected_components(edge_index: Tensor, num_nodes: int) -> Tensor:
     import numpy as np
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components as scipy_cc
+
     index = edge_index.cpu().numpy()
-    adj = sp.csr_matrix((np.ones(index.shape[1], dtype=np.int8),
-                         (index[0], index[1])), shape=(num_nodes, num_nodes))
+    adj = sp.csr_matrix(
+        (np.ones(index.shape[1], dtype=np.int8), (index[0], index[1])),
+        shape=(num_nodes, num_nodes),
+    )
     _, labels = scipy_cc(adj, directed=False)
     return torch.from_numpy(labels.astype(np.int64)).to(edge_index.device)
 
@@ -69,7 +73,7 @@ def trivial_directions(
 def deflation_operator(
     u: Tensor,
     labels: Tensor,
-) -> Optional[Tuple[Tensor, Tensor]]:
+) -> tuple[Tensor, Tensor] | None:
     r"""The component basis :math:`\mathbf{B} = [\mathbf{u}_c]_c` as two
     sparse CSR matrices, :math:`\mathbf{B}^{\top}` (components x nodes) and
     :math:`\mathbf{B}` (nodes x components, one entry a row), over the nodes
@@ -81,16 +85,20 @@ def deflation_operator(
     num_comp, num_nodes = int(comp.max()) + 1, u.numel()
     values = u[nodes]
     order = torch.argsort(comp, stable=True)
-    basis_t = torch.sparse_csr_tensor(index2ptr(comp[order], num_comp),
-                                      nodes[order], values[order],
-                                      (num_comp, num_nodes))
+    basis_t = torch.sparse_csr_tensor(
+        index2ptr(comp[order], num_comp),
+        nodes[order],
+        values[order],
+        (num_comp, num_nodes),
+    )
     # nonzero() returns the nodes sorted: they are the CSR rows as they are.
-    basis = torch.sparse_csr_tensor(index2ptr(nodes, num_nodes), comp,
-                                    values, (num_nodes, num_comp))
+    basis = torch.sparse_csr_tensor(
+        index2ptr(nodes, num_nodes), comp, values, (num_nodes, num_comp)
+    )
     return basis_t, basis
 
 
-def deflate(y: Tensor, operator: Optional[Tuple[Tensor, Tensor]]) -> Tensor:
+def deflate(y: Tensor, operator: tuple[Tensor, Tensor] | None) -> Tensor:
     r""":math:`\mathbf{Y} - \mathbf{B}\mathbf{B}^{\top}\mathbf{Y} =
     \mathbf{Y} - \sum_c \mathbf{u}_c \mathbf{u}_c^{\top} \mathbf{Y}`, in
     place, by two sparse products with one entry per node,
@@ -110,9 +118,9 @@ def orthogonal_propagation(
     filter_degree: int = 8,
     eigenvalue_exponent: float = 1.0,
     degree_direction=True,
-    generator: Optional[torch.Generator] = None,
-    callback: Optional[Callable[[int], None]] = None,
-) -> Tuple[Tensor, Tensor]:
+    generator: torch.Generator | None = None,
+    callback: Callable[[int], None] | None = None,
+) -> tuple[Tensor, Tensor]:
     r"""Chebyshev-accelerated orthogonal propagation (see
     :class:`~pyg_hopfield.nn.HebbianPropagation` for the equations).
 
@@ -148,8 +156,13 @@ def orthogonal_propagation(
     def propagate(x: Tensor) -> Tensor:  # (S - sum_c u_c u_c^T) x
         return deflate(adj_t @ x, operator)
 
-    x = torch.randn(num_nodes, width, generator=generator,
-                    device=adj_t.device, dtype=adj_t.dtype)
+    x = torch.randn(
+        num_nodes,
+        width,
+        generator=generator,
+        device=adj_t.device,
+        dtype=adj_t.dtype,
+    )
     # A node without edges carries no information: its row starts (and,
     # as every step combines rows of S X and X, stays) exactly zero.
     x[degree == 0] = 0.0

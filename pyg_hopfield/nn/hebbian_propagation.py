@@ -1,6 +1,6 @@
 import inspect
 import weakref
-from typing import Callable, Optional, Tuple, Union
+from collections.abc import Callable
 
 import torch
 from torch import Tensor
@@ -14,55 +14,66 @@ from pyg_hopfield.utils.checks import check_float, check_int
 from pyg_hopfield.utils.graph_input import is_dgl_graph, to_edge_index
 
 
-def _check_orthogonal(negative_weight, gaussian, transition, normalize,
-                      whiten) -> None:
-    for name, value, neutral in (('negative_weight', negative_weight, 0.0),
-                                 ('gaussian', gaussian, 'none'),
-                                 ('transition', transition, 'sym')):
+def _check_orthogonal(
+    negative_weight, gaussian, transition, normalize, whiten
+) -> None:
+    for name, value, neutral in (
+        ('negative_weight', negative_weight, 0.0),
+        ('gaussian', gaussian, 'none'),
+        ('transition', transition, 'sym'),
+    ):
         if value != neutral:
             raise ValueError(
                 f"'{name}={value!r}' belongs to the paper's propagation, "
-                f"not to the orthogonal one (orthogonalize=True needs "
-                f"{name}={neutral!r}); pass orthogonalize=False, or use "
-                f"HebbianPropagation.from_preset('paper', ...)")
+                f'not to the orthogonal one (orthogonalize=True needs '
+                f'{name}={neutral!r}); pass orthogonalize=False, or use '
+                f"HebbianPropagation.from_preset('paper', ...)"
+            )
     for name, value in (('normalize', normalize), ('whiten', whiten)):
         if value == 'iteration':
             raise ValueError(
                 f"'{name}='iteration'' would undo the orthonormal columns "
-                f"of orthogonalize=True; use {name}=True (the output) or "
-                f"orthogonalize=False")
+                f'of orthogonalize=True; use {name}=True (the output) or '
+                f'orthogonalize=False'
+            )
 
 
-def _tensor_key(tensor: Optional[Tensor]) -> Optional[Tuple]:
+def _tensor_key(tensor: Tensor | None) -> tuple | None:
     if tensor is None:
         return None
     return (weakref.ref(tensor), tensor._version)
 
 
-def _same_key(old: Tuple, new: Tuple) -> bool:
+def _same_key(old: tuple, new: tuple) -> bool:
     r"""Whether two cache keys name the same, unmodified tensors (a weak
     reference dies with its tensor, so a new tensor at a freed address
     never matches)."""
     for a, b in zip(old, new):
         if (a is None) != (b is None):
             return False
-        if a is not None and (a[0]() is None or a[0]() is not b[0]()
-                              or a[1] != b[1]):
+        if a is not None and (
+            a[0]() is None or a[0]() is not b[0]() or a[1] != b[1]
+        ):
             return False
     return True
 
 
 def check_node_index(index: Tensor, num_nodes: int, name: str) -> None:
-    if not isinstance(index, Tensor) or index.is_floating_point() \
-            or index.dtype == torch.bool:
-        raise ValueError(f"'{name}' must be an integer tensor of node "
-                         f"indices")
-    if index.numel() > 0 and (int(index.min()) < 0
-                              or int(index.max()) >= num_nodes):
-        raise ValueError(f"'{name}' holds node indices outside [0, "
-                         f"{num_nodes}) (got {int(index.min())} .. "
-                         f"{int(index.max())}); negative indices are not "
-                         f"read from the end")
+    if (
+        not isinstance(index, Tensor)
+        or index.is_floating_point()
+        or index.dtype == torch.bool
+    ):
+        raise ValueError(f"'{name}' must be an integer tensor of node indices")
+    if index.numel() > 0 and (
+        int(index.min()) < 0 or int(index.max()) >= num_nodes
+    ):
+        raise ValueError(
+            f"'{name}' holds node indices outside [0, "
+            f'{num_nodes}) (got {int(index.min())} .. '
+            f'{int(index.max())}); negative indices are not '
+            f'read from the end'
+        )
 
 
 class HebbianPropagation(torch.nn.Module):
@@ -212,13 +223,14 @@ class HebbianPropagation(torch.nn.Module):
           optional :obj:`batch` node indices :math:`(b)`
         - **output:** node embeddings :math:`(m, d)`, or :math:`(b, d)`
     """
+
     def __init__(
         self,
         num_nodes: int,
         embedding_dim: int,
-        num_iterations: Union[int, str] = 'auto',
+        num_iterations: int | str = 'auto',
         orthogonalize: bool = True,
-        degree_direction: Union[bool, str] = 'auto',
+        degree_direction: bool | str = 'auto',
         eigenvalue_exponent: float = 1.0,
         filter_degree: int = 8,
         lr: float = 1.0,
@@ -228,9 +240,9 @@ class HebbianPropagation(torch.nn.Module):
         num_negative_samples: int = 1,
         gaussian: str = 'none',
         transition: str = 'sym',
-        normalize: Union[bool, str] = False,
-        whiten: Union[bool, str] = False,
-        seed: Optional[int] = None,
+        normalize: bool | str = False,
+        whiten: bool | str = False,
+        seed: int | None = None,
         cached: bool = True,
     ):
         super().__init__()
@@ -239,26 +251,34 @@ class HebbianPropagation(torch.nn.Module):
         if num_iterations != 'auto' or not orthogonalize:
             check_int(num_iterations, 'num_iterations', minimum=0)
         check_int(filter_degree, 'filter_degree')
-        check_int(num_negative_samples, 'num_negative_samples',
-                  minimum=0)
-        for name, value in (('lr', lr), ('variance', variance),
-                            ('variance_decay', variance_decay)):
+        check_int(num_negative_samples, 'num_negative_samples', minimum=0)
+        for name, value in (
+            ('lr', lr),
+            ('variance', variance),
+            ('variance_decay', variance_decay),
+        ):
             check_float(value, name, minimum=0.0, strict=True)
         check_float(negative_weight, 'negative_weight', minimum=0.0)
         check_float(eigenvalue_exponent, 'eigenvalue_exponent', minimum=0.0)
         if gaussian not in HF.GAUSSIAN_MODES:
-            raise ValueError(f"'gaussian' must be one of "
-                             f"{HF.GAUSSIAN_MODES} (got {gaussian!r})")
+            raise ValueError(
+                f"'gaussian' must be one of "
+                f'{HF.GAUSSIAN_MODES} (got {gaussian!r})'
+            )
         HF.check_mode('normalize', normalize, HF.NORMALIZE_MODES)
         HF.check_mode('whiten', whiten, HF.WHITEN_MODES)
-        HF.check_mode('degree_direction', degree_direction,
-                      HO.DEGREE_DIRECTION_MODES)
+        HF.check_mode(
+            'degree_direction', degree_direction, HO.DEGREE_DIRECTION_MODES
+        )
         if transition not in HF.TRANSITIONS:
-            raise ValueError(f"'transition' must be one of "
-                             f"{HF.TRANSITIONS} (got {transition!r})")
+            raise ValueError(
+                f"'transition' must be one of "
+                f'{HF.TRANSITIONS} (got {transition!r})'
+            )
         if orthogonalize:
-            _check_orthogonal(negative_weight, gaussian, transition,
-                              normalize, whiten)
+            _check_orthogonal(
+                negative_weight, gaussian, transition, normalize, whiten
+            )
         self.num_nodes = num_nodes
         self.embedding_dim = embedding_dim
         self.num_iterations = num_iterations
@@ -277,8 +297,8 @@ class HebbianPropagation(torch.nn.Module):
         self.whiten = whiten
         self.seed = seed
         self.cached = cached
-        self._cache_key: Optional[Tuple] = None
-        self._cache: Optional[Tuple] = None
+        self._cache_key: tuple | None = None
+        self._cache: tuple | None = None
         self.reset_parameters()
 
     @classmethod
@@ -293,8 +313,9 @@ class HebbianPropagation(torch.nn.Module):
         :data:`~pyg_hopfield.nn.hebbian_presets.HEBBIAN_PRESETS` (e.g.
         :obj:`'paper'`, the paper's literal reading); :obj:`kwargs` override
         them."""
-        return cls(num_nodes, embedding_dim,
-                   **{**preset_settings(preset), **kwargs})
+        return cls(
+            num_nodes, embedding_dim, **{**preset_settings(preset), **kwargs}
+        )
 
     def reset_parameters(self):
         r"""Resets all learnable parameters of the module (it has none) and
@@ -302,7 +323,7 @@ class HebbianPropagation(torch.nn.Module):
         self._cache_key = None
         self._cache = None
 
-    def generator(self, device: torch.device) -> Optional[torch.Generator]:
+    def generator(self, device: torch.device) -> torch.Generator | None:
         r"""A fresh generator on :obj:`device` seeded with :obj:`seed`, or
         :obj:`None` without a seed."""
         if self.seed is None:
@@ -312,8 +333,8 @@ class HebbianPropagation(torch.nn.Module):
     def transition_matrix(
         self,
         edge_index: Tensor,
-        edge_weight: Optional[Tensor] = None,
-    ) -> Tuple[Tensor, ...]:
+        edge_weight: Tensor | None = None,
+    ) -> tuple[Tensor, ...]:
         r"""Returns the (cached) CSR matrix :math:`\mathbf{P}^{\top}` and the
         noise scales :math:`s_j` (and, in the orthogonal mode, the weighted
         degrees and connected-component labels).
@@ -322,18 +343,32 @@ class HebbianPropagation(torch.nn.Module):
         from and their version counters, so a new (or modified) tensor is
         never mistaken for the old one, even at the same address."""
         key = (_tensor_key(edge_index), _tensor_key(edge_weight))
-        if self.cached and self._cache is not None \
-                and _same_key(self._cache_key, key):
+        if (
+            self.cached
+            and self._cache is not None
+            and _same_key(self._cache_key, key)
+        ):
             return self._cache
-        out = HF.transition_matrix(edge_index, self.num_nodes, edge_weight,
-                                   self.transition)
+        out = HF.transition_matrix(
+            edge_index, self.num_nodes, edge_weight, self.transition
+        )
         if self.orthogonalize:
-            weight = (torch.ones(edge_index.size(1), device=edge_index.device)
-                      if edge_weight is None else edge_weight.float())
-            degree = scatter(weight, edge_index[1].long(), 0,
-                             dim_size=self.num_nodes, reduce='sum')
-            out = out + (degree,
-                         HO.connected_components(edge_index, self.num_nodes))
+            weight = (
+                torch.ones(edge_index.size(1), device=edge_index.device)
+                if edge_weight is None
+                else edge_weight.float()
+            )
+            degree = scatter(
+                weight,
+                edge_index[1].long(),
+                0,
+                dim_size=self.num_nodes,
+                reduce='sum',
+            )
+            out = out + (
+                degree,
+                HO.connected_components(edge_index, self.num_nodes),
+            )
         if self.cached:
             self._cache_key, self._cache = key, out
         return out
@@ -345,8 +380,11 @@ class HebbianPropagation(torch.nn.Module):
         and 80 otherwise."""
         if self.num_iterations != 'auto':
             return self.num_iterations
-        return (HO.DENSE_NUM_ITERATIONS if self._is_dense(edge_index) else
-                HO.SPARSE_NUM_ITERATIONS)
+        return (
+            HO.DENSE_NUM_ITERATIONS
+            if self._is_dense(edge_index)
+            else HO.SPARSE_NUM_ITERATIONS
+        )
 
     def _is_dense(self, edge_index: Tensor) -> bool:
         # The one graph statistic behind both 'auto' rules.
@@ -365,10 +403,10 @@ class HebbianPropagation(torch.nn.Module):
     @torch.no_grad()
     def forward(
         self,
-        edge_index: Union[Tensor, Data],
-        edge_weight: Optional[Tensor] = None,
-        batch: Optional[Tensor] = None,
-        callback: Optional[Callable[[int], None]] = None,
+        edge_index: Tensor | Data,
+        edge_weight: Tensor | None = None,
+        batch: Tensor | None = None,
+        callback: Callable[[int], None] | None = None,
     ) -> Tensor:
         r"""Computes the embeddings of all nodes (or of the nodes in
         :obj:`batch`).
@@ -388,18 +426,26 @@ class HebbianPropagation(torch.nn.Module):
                 after each iteration :obj:`t`, e.g. to advance a progress
                 bar. (default: :obj:`None`)
         """
-        if is_dgl_graph(edge_index) and edge_weight is None and \
-                'edge_weight' in getattr(edge_index, 'edata', {}):
+        if (
+            is_dgl_graph(edge_index)
+            and edge_weight is None
+            and 'edge_weight' in getattr(edge_index, 'edata', {})
+        ):
             edge_weight = edge_index.edata['edge_weight']
         edge_index, edge_weight, num_nodes = to_edge_index(
-            edge_index, edge_weight,
-            num_nodes=self.num_nodes if isinstance(edge_index, Tensor) else
-            None,
-            allow_empty=False)
+            edge_index,
+            edge_weight,
+            num_nodes=self.num_nodes
+            if isinstance(edge_index, Tensor)
+            else None,
+            allow_empty=False,
+        )
         if num_nodes != self.num_nodes:
-            raise ValueError(f"the graph has {num_nodes} nodes ('num_nodes' "
-                             f"of the Data or DGL graph) but the module was "
-                             f"built with num_nodes={self.num_nodes}")
+            raise ValueError(
+                f"the graph has {num_nodes} nodes ('num_nodes' "
+                f'of the Data or DGL graph) but the module was '
+                f'built with num_nodes={self.num_nodes}'
+            )
         if batch is not None:
             check_node_index(batch, self.num_nodes, 'batch')
         cache = self.transition_matrix(edge_index, edge_weight)
@@ -407,29 +453,44 @@ class HebbianPropagation(torch.nn.Module):
         if self.orthogonalize:
             adj_t, _, degree, labels = cache
             out, _ = HO.orthogonal_propagation(
-                adj_t, degree, labels, self.embedding_dim,
+                adj_t,
+                degree,
+                labels,
+                self.embedding_dim,
                 num_iterations=self.iterations_for(edge_index),
                 filter_degree=self.filter_degree,
                 eigenvalue_exponent=self.eigenvalue_exponent,
                 degree_direction=self.keeps_degree_direction(edge_index),
-                generator=generator, callback=callback)
+                generator=generator,
+                callback=callback,
+            )
             out = HF.finish(out, self.normalize, self.whiten)
         else:
             out = HF.hebbian_propagation(
-                edge_index, self.num_nodes, self.embedding_dim,
-                num_iterations=self.num_iterations, lr=self.lr,
-                variance=self.variance, variance_decay=self.variance_decay,
+                edge_index,
+                self.num_nodes,
+                self.embedding_dim,
+                num_iterations=self.num_iterations,
+                lr=self.lr,
+                variance=self.variance,
+                variance_decay=self.variance_decay,
                 negative_weight=self.negative_weight,
                 num_negative_samples=self.num_negative_samples,
-                gaussian=self.gaussian, transition=self.transition,
-                normalize=self.normalize, whiten=self.whiten,
-                generator=generator, adj_t=cache, callback=callback)
+                gaussian=self.gaussian,
+                transition=self.transition,
+                normalize=self.normalize,
+                whiten=self.whiten,
+                generator=generator,
+                adj_t=cache,
+                callback=callback,
+            )
         if not torch.isfinite(out).all():
             raise ValueError(
-                f"the embedding overflowed (non-finite values) after "
+                f'the embedding overflowed (non-finite values) after '
                 f"num_iterations={self.num_iterations}: the paper's update "
-                f"grows as (1 + lr)^t; use fewer iterations, "
-                f"normalize='iteration' or orthogonalize=True")
+                f'grows as (1 + lr)^t; use fewer iterations, '
+                f"normalize='iteration' or orthogonalize=True"
+            )
         return out if batch is None else out[batch]
 
     def __repr__(self) -> str:
@@ -440,6 +501,9 @@ class HebbianPropagation(torch.nn.Module):
             f', {name}={getattr(self, name)!r}'
             for name, param in params.items()
             if name not in ('self', 'num_nodes', 'embedding_dim', 'cached')
-            and getattr(self, name) != param.default)
-        return (f'{self.__class__.__name__}({self.num_nodes}, '
-                f'{self.embedding_dim}{extra})')
+            and getattr(self, name) != param.default
+        )
+        return (
+            f'{self.__class__.__name__}({self.num_nodes}, '
+            f'{self.embedding_dim}{extra})'
+        )

@@ -1,7 +1,8 @@
 import os.path as osp
 import time
+from collections.abc import Callable
 from functools import partial
-from typing import Callable, List, NamedTuple, Optional, Tuple, Union
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -26,9 +27,10 @@ class MHNEpoch(NamedTuple):
     r"""One epoch of :meth:`MHNEmbedding.fit`: the mean training loss, the
     validation AUC (:obj:`None` without validation pairs) and the seconds
     since training began."""
+
     epoch: int
     loss: float
-    score: Optional[float]
+    score: float | None
     seconds: float
 
 
@@ -176,6 +178,7 @@ class MHNEmbedding(torch.nn.Module):
         >>> model(context).size()
         torch.Size([3, 16])
     """
+
     def __init__(
         self,
         num_nodes: int,
@@ -184,22 +187,28 @@ class MHNEmbedding(torch.nn.Module):
         beta1: float = 1.0,
         beta2: float = 0.5,
         alpha: float = 0.2,
-        num_negative_samples: Optional[int] = None,
+        num_negative_samples: int | None = None,
         dynamics: str = 'memory',
         init_std: float = 0.1,
         mask: str = 'node',
-        seed: Optional[int] = None,
+        seed: int | None = None,
     ):
         super().__init__()
         check_int(num_nodes, 'num_nodes')
         check_int(num_memories, 'num_memories')
         check_int(num_steps, 'num_steps', minimum=0)
-        for name, value in (('alpha', alpha), ('beta1', beta1),
-                            ('beta2', beta2), ('init_std', init_std)):
+        for name, value in (
+            ('alpha', alpha),
+            ('beta1', beta1),
+            ('beta2', beta2),
+            ('init_std', init_std),
+        ):
             check_float(value, name)  # a real, finite number
         if not 0.0 < float(alpha) <= 1.0:
-            raise ValueError(f"'alpha' must lie in (0, 1] so that the energy "
-                             f"never increases (got {alpha!r})")
+            raise ValueError(
+                f"'alpha' must lie in (0, 1] so that the energy "
+                f'never increases (got {alpha!r})'
+            )
         if not float(beta1) > 0.0:
             raise ValueError(f"'beta1' must be positive (got {beta1!r})")
         if not float(beta2) >= 0.0:
@@ -209,8 +218,9 @@ class MHNEmbedding(torch.nn.Module):
         if num_negative_samples is not None:
             check_int(num_negative_samples, 'num_negative_samples')
         if dynamics not in DYNAMICS:
-            raise ValueError(f"'dynamics' must be one of {DYNAMICS} "
-                             f"(got {dynamics!r})")
+            raise ValueError(
+                f"'dynamics' must be one of {DYNAMICS} (got {dynamics!r})"
+            )
         if mask not in MASKS:
             raise ValueError(f"'mask' must be one of {MASKS} (got {mask!r})")
         if not float(init_std) > 0.0:
@@ -245,8 +255,11 @@ class MHNEmbedding(torch.nn.Module):
         generator = torch.Generator().manual_seed(self.seed)
         with torch.no_grad():
             for table in (self.context_memory, self.target_memory):
-                table.copy_(torch.randn(table.size(), generator=generator)
-                            .mul_(self.init_std))
+                table.copy_(
+                    torch.randn(table.size(), generator=generator).mul_(
+                        self.init_std
+                    )
+                )
 
     @property
     def psi(self) -> Tensor:
@@ -262,39 +275,48 @@ class MHNEmbedding(torch.nn.Module):
 
     def _check_context(self, context: Tensor) -> Tensor:
         if not isinstance(context, Tensor):
-            raise ValueError(f"'context' must be a torch sparse CSR tensor "
-                             f"(got {type(context).__name__})")
+            raise ValueError(
+                f"'context' must be a torch sparse CSR tensor "
+                f'(got {type(context).__name__})'
+            )
         if context.layout == torch.sparse_coo:
             context = context.to_sparse_csr()
         if context.layout != torch.sparse_csr:
             raise ValueError(
                 f"'context' must be a torch sparse CSR matrix (got layout "
-                f"{context.layout}); build it with "
-                f"pyg_hopfield.transforms.KHopContext or "
-                f"Tensor.to_sparse_csr()")
+                f'{context.layout}); build it with '
+                f'pyg_hopfield.transforms.KHopContext or '
+                f'Tensor.to_sparse_csr()'
+            )
         if context.dim() != 2 or context.size(1) != self.num_nodes:
             raise ValueError(
                 f"'context' must have shape [num_rows, {self.num_nodes}] (one "
-                f"column per training node) but has shape "
-                f"{tuple(context.size())}")
+                f'column per training node) but has shape '
+                f'{tuple(context.size())}'
+            )
         return check_finite(context, 'context')
 
     def _check_batch(self, batch: Tensor, size: int, name: str) -> Tensor:
         batch = torch.as_tensor(batch, device=self.context_memory.device)
         if batch.dtype not in (torch.long, torch.int):
-            raise ValueError(f"'{name}' must hold integer node indices (got "
-                             f"dtype {batch.dtype})")
-        if batch.numel() > 0 and (int(batch.min()) < 0
-                                  or int(batch.max()) >= size):
-            raise ValueError(f"'{name}' contains index {int(batch.max())} "
-                             f"(or a negative one) but must lie in "
-                             f"[0, {size})")
+            raise ValueError(
+                f"'{name}' must hold integer node indices (got "
+                f'dtype {batch.dtype})'
+            )
+        if batch.numel() > 0 and (
+            int(batch.min()) < 0 or int(batch.max()) >= size
+        ):
+            raise ValueError(
+                f"'{name}' contains index {int(batch.max())} "
+                f'(or a negative one) but must lie in '
+                f'[0, {size})'
+            )
         return batch.long().view(-1)
 
     def forward(
         self,
         context: Tensor,
-        batch: Optional[Tensor] = None,
+        batch: Tensor | None = None,
     ) -> Tensor:
         r"""Returns the embeddings :math:`\Psi\mathbf{c}` of the rows of
         :obj:`context` (or only the rows :obj:`batch`).
@@ -310,27 +332,34 @@ class MHNEmbedding(torch.nn.Module):
         if batch is not None:
             batch = self._check_batch(batch, context.size(0), 'batch')
             context = MF.csr_rows(context, batch)
-        return MF.context_projection(context.to(self.context_memory.device),
-                                     self.context_memory)
+        return MF.context_projection(
+            context.to(self.context_memory.device), self.context_memory
+        )
 
     def _memory_state(
         self,
         xi: Tensor,
         num_steps: int,
         return_trajectory: bool = False,
-    ) -> Union[Tensor, List[Tensor]]:
+    ) -> Tensor | list[Tensor]:
         gram = MF.gram_matrix(self.target_memory)
-        return MF.retrieve_memory_space(gram, xi, num_steps, self.beta1,
-                                        self.beta2, self.alpha,
-                                        return_trajectory)
+        return MF.retrieve_memory_space(
+            gram,
+            xi,
+            num_steps,
+            self.beta1,
+            self.beta2,
+            self.alpha,
+            return_trajectory,
+        )
 
     def retrieve(
         self,
         context: Tensor,
-        num_steps: Optional[int] = None,
+        num_steps: int | None = None,
         return_trajectory: bool = False,
-        batch: Optional[Tensor] = None,
-    ) -> Union[Tensor, List[Tensor]]:
+        batch: Tensor | None = None,
+    ) -> Tensor | list[Tensor]:
         r"""Runs the retrieval dynamics from :math:`\mathbf{v}^{(0)} =
         \mathbf{0}` and returns :math:`\mathbf{v}^{(T)}` of shape
         :obj:`[n, m]`, or the list :math:`[\mathbf{v}^{(0)}, \dots,
@@ -355,9 +384,15 @@ class MHNEmbedding(torch.nn.Module):
         check_int(num_steps, 'num_steps', minimum=0)
         xi = self(context, batch)
         if self.dynamics == 'literal':
-            return MF.retrieve_literal(self.target_memory, xi, num_steps,
-                                       self.beta1, self.beta2, self.alpha,
-                                       return_trajectory)
+            return MF.retrieve_literal(
+                self.target_memory,
+                xi,
+                num_steps,
+                self.beta1,
+                self.beta2,
+                self.alpha,
+                return_trajectory,
+            )
         out = self._memory_state(xi, num_steps, return_trajectory)
         if return_trajectory:
             return [MF.target_logits(a, self.target_memory) for a in out]
@@ -366,8 +401,8 @@ class MHNEmbedding(torch.nn.Module):
     def energy(
         self,
         context: Tensor,
-        v: Optional[Tensor] = None,
-        num_steps: Optional[int] = None,
+        v: Tensor | None = None,
+        num_steps: int | None = None,
         return_trajectory: bool = False,
         batch_size: int = 1024,
     ) -> Tensor:
@@ -402,14 +437,21 @@ class MHNEmbedding(torch.nn.Module):
         context = self._check_context(context)
         if v is not None:
             if return_trajectory or num_steps is not None:
-                raise ValueError("'return_trajectory' and 'num_steps' apply "
-                                 "only without 'v' (the retrieval states)")
-            if not isinstance(v, Tensor) or v.dim() != 2 or \
-                    v.size(0) != context.size(0) or \
-                    v.size(1) != self.num_nodes:
+                raise ValueError(
+                    "'return_trajectory' and 'num_steps' apply "
+                    "only without 'v' (the retrieval states)"
+                )
+            if (
+                not isinstance(v, Tensor)
+                or v.dim() != 2
+                or v.size(0) != context.size(0)
+                or v.size(1) != self.num_nodes
+            ):
                 shape = tuple(v.size()) if isinstance(v, Tensor) else v
-                raise ValueError(f"'v' must have shape [{context.size(0)}, "
-                                 f"{self.num_nodes}] (got {shape})")
+                raise ValueError(
+                    f"'v' must have shape [{context.size(0)}, "
+                    f'{self.num_nodes}] (got {shape})'
+                )
             check_finite(v, 'v')
         num_steps = self.num_steps if num_steps is None else num_steps
         check_int(num_steps, 'num_steps', minimum=0)
@@ -418,33 +460,53 @@ class MHNEmbedding(torch.nn.Module):
         device = self.context_memory.device
         for rows in torch.arange(context.size(0)).split(batch_size):
             xi = MF.context_projection(
-                MF.csr_rows(context, rows).to(device), self.context_memory)
+                MF.csr_rows(context, rows).to(device), self.context_memory
+            )
             if v is not None:
-                out.append(MF.energy_literal(
-                    v[rows.to(v.device)].to(xi.dtype), self.target_memory,
-                    xi, self.beta1, self.beta2))
+                out.append(
+                    MF.energy_literal(
+                        v[rows.to(v.device)].to(xi.dtype),
+                        self.target_memory,
+                        xi,
+                        self.beta1,
+                        self.beta2,
+                    )
+                )
                 continue
-            states = MF.retrieve_memory_space(gram, xi, num_steps,
-                                              self.beta1, self.beta2,
-                                              self.alpha, return_trajectory)
+            states = MF.retrieve_memory_space(
+                gram,
+                xi,
+                num_steps,
+                self.beta1,
+                self.beta2,
+                self.alpha,
+                return_trajectory,
+            )
             if not return_trajectory:
                 states = [states]
-            out.append(torch.stack([
-                MF.energy_memory_space(a, gram, xi, self.beta1, self.beta2)
-                for a in states
-            ], dim=-1))
+            out.append(
+                torch.stack(
+                    [
+                        MF.energy_memory_space(
+                            a, gram, xi, self.beta1, self.beta2
+                        )
+                        for a in states
+                    ],
+                    dim=-1,
+                )
+            )
         if not out:
-            width = (num_steps + 1, ) if return_trajectory else ()
-            return self.context_memory.new_zeros((0, ) + width)
+            width = (num_steps + 1,) if return_trajectory else ()
+            return self.context_memory.new_zeros((0,) + width)
         out = torch.cat(out, dim=0)
         return out if v is not None or return_trajectory else out[:, 0]
 
     def sample(
         self,
         context: Tensor,
-        batch: Union[List[int], Tensor],
-        generator: Optional[torch.Generator] = None,
-    ) -> Tuple[Tensor, Tensor]:
+        batch: list[int] | Tensor,
+        generator: torch.Generator | None = None,
+    ) -> tuple[Tensor, Tensor]:
         r"""Collates a list of nodes into :obj:`(targets, context_rows)`:
         the nodes and their contexts (:obj:`mask='node'`) or the masked ego
         members and the rest of each ego network (:obj:`mask='ego'`,
@@ -459,7 +521,7 @@ class MHNEmbedding(torch.nn.Module):
     def loader(
         self,
         context: Tensor,
-        mask_generator: Optional[torch.Generator] = None,
+        mask_generator: torch.Generator | None = None,
         **kwargs,
     ) -> DataLoader:
         r"""A :class:`torch.utils.data.DataLoader` over the nodes (the rows
@@ -469,13 +531,16 @@ class MHNEmbedding(torch.nn.Module):
         (:obj:`batch_size`, :obj:`shuffle`, ...)."""
         context = self._check_context(context)
         if context.size(0) != self.num_nodes:
-            raise ValueError(f"'context' must have one row per training node "
-                             f"([{self.num_nodes}, {self.num_nodes}]) for "
-                             f"training, got {tuple(context.size())}")
-        return DataLoader(range(context.size(0)),
-                          collate_fn=partial(self.sample, context,
-                                             generator=mask_generator),
-                          **kwargs)
+            raise ValueError(
+                f"'context' must have one row per training node "
+                f'([{self.num_nodes}, {self.num_nodes}]) for '
+                f'training, got {tuple(context.size())}'
+            )
+        return DataLoader(
+            range(context.size(0)),
+            collate_fn=partial(self.sample, context, generator=mask_generator),
+            **kwargs,
+        )
 
     def loss(self, context: Tensor, batch: Tensor) -> Tensor:
         r"""The masked-node cross-entropy: each context row must retrieve its
@@ -490,17 +555,26 @@ class MHNEmbedding(torch.nn.Module):
         context = self._check_context(context)
         batch = self._check_batch(batch, self.num_nodes, 'batch')
         if batch.numel() != context.size(0):
-            raise ValueError(f"'batch' must hold one target per context row "
-                             f"({context.size(0)}) but holds {batch.numel()}")
+            raise ValueError(
+                f"'batch' must hold one target per context row "
+                f'({context.size(0)}) but holds {batch.numel()}'
+            )
         xi = self(context)
         index = None
         target = batch
         if self.num_negative_samples is not None:
-            index, target = MF.sample_candidates(batch, self.num_nodes,
-                                                 self.num_negative_samples)
+            index, target = MF.sample_candidates(
+                batch, self.num_nodes, self.num_negative_samples
+            )
         if self.dynamics == 'literal':
-            v = MF.retrieve_literal(self.target_memory, xi, self.num_steps,
-                                    self.beta1, self.beta2, self.alpha)
+            v = MF.retrieve_literal(
+                self.target_memory,
+                xi,
+                self.num_steps,
+                self.beta1,
+                self.beta2,
+                self.alpha,
+            )
             logits = v if index is None else v[:, index]
         else:
             a = self._memory_state(xi, self.num_steps)
@@ -514,15 +588,15 @@ class MHNEmbedding(torch.nn.Module):
         batch_size: int = 1024,
         lr: float = 0.01,
         weight_decay: float = 0.0,
-        seed: Optional[int] = None,
-        callback: Optional[Callable[[int, float], Optional[bool]]] = None,
+        seed: int | None = None,
+        callback: Callable[[int, float], bool | None] | None = None,
         verbose: bool = False,
-        val_pos_edge_index: Optional[Tensor] = None,
-        val_neg_edge_index: Optional[Tensor] = None,
+        val_pos_edge_index: Tensor | None = None,
+        val_neg_edge_index: Tensor | None = None,
         patience: int = 3,
-        epochs: Optional[int] = None,
-        checkpoint: Optional[str] = None,
-    ) -> List[MHNEpoch]:
+        epochs: int | None = None,
+        checkpoint: str | None = None,
+    ) -> list[MHNEpoch]:
         r"""Trains the memories with Adam (the paper's optimiser) on the
         masked-node loss, one pass over the shuffled nodes per epoch.
 
@@ -592,36 +666,48 @@ class MHNEmbedding(torch.nn.Module):
         if not float(lr) > 0.0:
             raise ValueError(f"'lr' must be positive (got {lr!r})")
         if not float(weight_decay) >= 0.0:
-            raise ValueError(f"'weight_decay' must be non-negative (got "
-                             f"{weight_decay!r})")
+            raise ValueError(
+                f"'weight_decay' must be non-negative (got {weight_decay!r})"
+            )
         if (val_pos_edge_index is None) != (val_neg_edge_index is None):
-            raise ValueError("'val_pos_edge_index' and 'val_neg_edge_index' "
-                             "must be given together (or neither)")
+            raise ValueError(
+                "'val_pos_edge_index' and 'val_neg_edge_index' "
+                'must be given together (or neither)'
+            )
         context = self._check_context(context)
         generator = mask_generator = None
         if seed is not None:
             generator = torch.Generator().manual_seed(seed)
             mask_generator = torch.Generator().manual_seed(seed + 1)
-        loader = self.loader(context, mask_generator, batch_size=batch_size,
-                             shuffle=True, generator=generator)
+        loader = self.loader(
+            context,
+            mask_generator,
+            batch_size=batch_size,
+            shuffle=True,
+            generator=generator,
+        )
         device = self.context_memory.device
         # The fused kernel: one pass over each [m, K] table per step (the
         # default multi-tensor Adam took 1.06 s against 0.16 s per step at
         # m = 10312, K = 2000 on one CPU thread).
-        optimizer = torch.optim.Adam(self.parameters(), lr=lr,
-                                     weight_decay=weight_decay,
-                                     fused=device.type in ('cpu', 'cuda'))
+        optimizer = torch.optim.Adam(
+            self.parameters(),
+            lr=lr,
+            weight_decay=weight_decay,
+            fused=device.type in ('cpu', 'cuda'),
+        )
         validate = val_pos_edge_index is not None
         start = time.perf_counter()
-        self.history: List[MHNEpoch] = []
+        self.history: list[MHNEpoch] = []
         best_state, best, best_epoch = None, None, 0
 
         def log(epoch: int, loss: float) -> None:
             nonlocal best_state, best, best_epoch
             score = None
             if validate:
-                score = self.validation_auc(context, val_pos_edge_index,
-                                            val_neg_edge_index)
+                score = self.validation_auc(
+                    context, val_pos_edge_index, val_neg_edge_index
+                )
                 if best is None or score > best:
                     best, best_epoch = score, epoch
                     best_state = {
@@ -632,18 +718,28 @@ class MHNEmbedding(torch.nn.Module):
             self.history.append(row)
             if verbose:
                 val = '' if score is None else f', Val AUC: {score:.4f}'
-                print(f'Epoch: {epoch:03d}, Loss: {loss:.4f}{val}, '
-                      f'Time: {row.seconds:.1f}s')
+                print(
+                    f'Epoch: {epoch:03d}, Loss: {loss:.4f}{val}, '
+                    f'Time: {row.seconds:.1f}s'
+                )
 
         first_epoch = 1
-        config = dict(num_nodes=self.num_nodes, num_memories=self.num_memories,
-                      num_rows=context.size(0), batch_size=batch_size,
-                      lr=float(lr), weight_decay=float(weight_decay),
-                      seed=seed, patience=patience, validate=validate)
+        config = dict(
+            num_nodes=self.num_nodes,
+            num_memories=self.num_memories,
+            num_rows=context.size(0),
+            batch_size=batch_size,
+            lr=float(lr),
+            weight_decay=float(weight_decay),
+            seed=seed,
+            patience=patience,
+            validate=validate,
+        )
         resumed = None
         if checkpoint is not None and osp.exists(checkpoint):
-            resumed = self._load_checkpoint(checkpoint, config, optimizer,
-                                            generator, mask_generator)
+            resumed = self._load_checkpoint(
+                checkpoint, config, optimizer, generator, mask_generator
+            )
         if resumed is not None:
             first_epoch = resumed['epoch'] + 1
             self.history = [MHNEpoch(*row) for row in resumed['history']]
@@ -669,9 +765,17 @@ class MHNEmbedding(torch.nn.Module):
             log(epoch, total / count)
             if checkpoint is not None:
                 self._save_checkpoint(
-                    checkpoint, config, epoch, optimizer, generator,
-                    mask_generator, best, best_epoch, best_state,
-                    stopped=validate and epoch - best_epoch >= patience)
+                    checkpoint,
+                    config,
+                    epoch,
+                    optimizer,
+                    generator,
+                    mask_generator,
+                    best,
+                    best_epoch,
+                    best_state,
+                    stopped=validate and epoch - best_epoch >= patience,
+                )
             self.train()
             if callback is not None and callback(epoch, total / count):
                 break
@@ -688,11 +792,11 @@ class MHNEmbedding(torch.nn.Module):
         config: dict,
         epoch: int,
         optimizer: torch.optim.Optimizer,
-        generator: Optional[torch.Generator],
-        mask_generator: Optional[torch.Generator],
-        best: Optional[float],
+        generator: torch.Generator | None,
+        mask_generator: torch.Generator | None,
+        best: float | None,
         best_epoch: int,
-        best_state: Optional[dict],
+        best_state: dict | None,
         stopped: bool,
     ) -> None:
         state = {
@@ -701,13 +805,14 @@ class MHNEmbedding(torch.nn.Module):
             'epoch': epoch,
             'model': self.state_dict(),
             'optimizer': optimizer.state_dict(),
-            'generator': None if generator is None else
-            generator.get_state(),
-            'mask_generator': None if mask_generator is None else
-            mask_generator.get_state(),
+            'generator': None if generator is None else generator.get_state(),
+            'mask_generator': None
+            if mask_generator is None
+            else mask_generator.get_state(),
             'rng': torch.get_rng_state(),
             'cuda_rng': torch.cuda.get_rng_state_all()
-            if torch.cuda.is_initialized() else None,
+            if torch.cuda.is_initialized()
+            else None,
             'history': [tuple(row) for row in self.history],
             'best': best,
             'best_epoch': best_epoch,
@@ -721,26 +826,33 @@ class MHNEmbedding(torch.nn.Module):
         path: str,
         config: dict,
         optimizer: torch.optim.Optimizer,
-        generator: Optional[torch.Generator],
-        mask_generator: Optional[torch.Generator],
+        generator: torch.Generator | None,
+        mask_generator: torch.Generator | None,
     ) -> dict:
         try:
             state = torch.load(path, map_location='cpu', weights_only=False)
         except Exception as e:
-            raise ValueError(f"'checkpoint' {path!r} could not be read "
-                             f"({type(e).__name__}: {e}); delete it to train "
-                             f"from scratch") from e
-        if not isinstance(state, dict) or state.get('format') != \
-                'pyg_hopfield.MHNEmbedding.fit/1':
-            raise ValueError(f"'checkpoint' {path!r} is not a checkpoint of "
-                             f"MHNEmbedding.fit; pass another path")
+            raise ValueError(
+                f"'checkpoint' {path!r} could not be read "
+                f'({type(e).__name__}: {e}); delete it to train '
+                f'from scratch'
+            ) from e
+        if (
+            not isinstance(state, dict)
+            or state.get('format') != 'pyg_hopfield.MHNEmbedding.fit/1'
+        ):
+            raise ValueError(
+                f"'checkpoint' {path!r} is not a checkpoint of "
+                f'MHNEmbedding.fit; pass another path'
+            )
         for key, value in config.items():
             if state['config'].get(key) != value:
                 raise ValueError(
                     f"'checkpoint' {path!r} was written with {key}="
-                    f"{state['config'].get(key)!r} but this call has {key}="
-                    f"{value!r}; resume with the same settings or pass "
-                    f"another path")
+                    f'{state["config"].get(key)!r} but this call has {key}='
+                    f'{value!r}; resume with the same settings or pass '
+                    f'another path'
+                )
         self.load_state_dict(state['model'])
         optimizer.load_state_dict(state['optimizer'])
         if generator is not None:
@@ -763,11 +875,15 @@ class MHNEmbedding(torch.nn.Module):
         embeddings of :obj:`context` on held-out positive and negative node
         pairs (:func:`~pyg_hopfield.evaluation.link_prediction_auc`)."""
         from pyg_hopfield.evaluation import link_prediction_auc
+
         embedding = self(context).cpu()
-        return link_prediction_auc(embedding, pos_edge_index.cpu(),
-                                   neg_edge_index.cpu())['auc']
+        return link_prediction_auc(
+            embedding, pos_edge_index.cpu(), neg_edge_index.cpu()
+        )['auc']
 
     def __repr__(self) -> str:
         mask = '' if self.mask == 'node' else f", mask='{self.mask}'"
-        return (f'{self.__class__.__name__}({self.num_nodes}, '
-                f'{self.num_memories}, steps={self.num_steps}{mask})')
+        return (
+            f'{self.__class__.__name__}({self.num_nodes}, '
+            f'{self.num_memories}, steps={self.num_steps}{mask})'
+        )

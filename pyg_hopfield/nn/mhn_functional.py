@@ -10,8 +10,8 @@ graph node: ``context_memory`` is :math:`\Psi^{\top} \in \mathbb{R}^{m \times
 K}` and ``target_memory`` is :math:`\Phi^{\top} \in \mathbb{R}^{m \times K}`,
 so that reading the memories of a node's context is a contiguous row gather.
 """
+
 import warnings
-from typing import List, Optional, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -35,12 +35,14 @@ def _check_csr(context: Tensor, num_nodes: int) -> None:
     if context.layout != torch.sparse_csr:
         raise ValueError(
             f"'context' must be a torch sparse CSR matrix (got layout "
-            f"{context.layout}); build it with "
-            f"pyg_hopfield.transforms.KHopContext or Tensor.to_sparse_csr()")
+            f'{context.layout}); build it with '
+            f'pyg_hopfield.transforms.KHopContext or Tensor.to_sparse_csr()'
+        )
     if context.dim() != 2 or context.size(1) != num_nodes:
         raise ValueError(
             f"'context' must have shape [num_rows, {num_nodes}] (one column "
-            f"per training node) but has shape {tuple(context.size())}")
+            f'per training node) but has shape {tuple(context.size())}'
+        )
 
 
 def csr_rows(context: Tensor, index: Tensor) -> Tensor:
@@ -64,25 +66,31 @@ def csr_rows(context: Tensor, index: Tensor) -> Tensor:
     index = index.to(crow.device, torch.long)
     start = crow[index]
     count = crow[index + 1] - start
-    new_crow = torch.zeros(index.numel() + 1, dtype=crow.dtype,
-                           device=crow.device)
+    new_crow = torch.zeros(
+        index.numel() + 1, dtype=crow.dtype, device=crow.device
+    )
     torch.cumsum(count, dim=0, out=new_crow[1:])
     nnz = int(new_crow[-1])
-    offset = torch.repeat_interleave(start - new_crow[:-1], count,
-                                     output_size=nnz)
+    offset = torch.repeat_interleave(
+        start - new_crow[:-1], count, output_size=nnz
+    )
     ptr = offset + torch.arange(nnz, device=crow.device)
     with warnings.catch_warnings():  # 'sparse CSR support is in beta'
         warnings.simplefilter('ignore', UserWarning)
-        return torch.sparse_csr_tensor(new_crow, col[ptr], value[ptr],
-                                       (index.numel(), context.size(1)),
-                                       check_invariants=False)
+        return torch.sparse_csr_tensor(
+            new_crow,
+            col[ptr],
+            value[ptr],
+            (index.numel(), context.size(1)),
+            check_invariants=False,
+        )
 
 
 def mask_ego_rows(
     context: Tensor,
     index: Tensor,
-    generator: Optional[torch.Generator] = None,
-) -> Tuple[Tensor, Tensor]:
+    generator: torch.Generator | None = None,
+) -> tuple[Tensor, Tensor]:
     r"""Training samples that mask one member of each node's ego network:
     for every node :math:`i` of :obj:`index`, the context row
     :math:`\mathbf{c}_i` is extended by the node itself (value :math:`1`),
@@ -121,8 +129,7 @@ def mask_ego_rows(
         tensor([[1., 1., 0.]])
     """
     rows = csr_rows(context, index)
-    crow, col, value = (rows.crow_indices(), rows.col_indices(),
-                        rows.values())
+    crow, col, value = (rows.crow_indices(), rows.col_indices(), rows.values())
     device = crow.device
     index = index.to(device, torch.long)
     count = crow[1:] - crow[:-1]
@@ -130,8 +137,11 @@ def mask_ego_rows(
     torch.cumsum(count + 1, dim=0, out=new_crow[1:])
     nnz = int(new_crow[-1])
     # Entry e of row r moves right by r (one appended slot per earlier row):
-    row = torch.repeat_interleave(torch.arange(index.numel(), device=device),
-                                  count, output_size=col.numel())
+    row = torch.repeat_interleave(
+        torch.arange(index.numel(), device=device),
+        count,
+        output_size=col.numel(),
+    )
     new_col = col.new_empty(nnz)
     new_value = value.new_empty(nnz)
     position = torch.arange(col.numel(), device=device) + row
@@ -139,16 +149,20 @@ def mask_ego_rows(
     new_value[position] = value
     new_col[new_crow[1:] - 1] = index.to(col.dtype)
     new_value[new_crow[1:] - 1] = 1.0
-    draw = torch.rand(index.numel(), generator=generator,
-                      device=generator.device if generator else device)
+    draw = torch.rand(
+        index.numel(),
+        generator=generator,
+        device=generator.device if generator else device,
+    )
     pick = new_crow[:-1] + (draw.to(device) * (count + 1)).long()
     pick = torch.minimum(pick, new_crow[1:] - 1)
     target = new_col[pick].long()
     new_value[pick] = 0.0
     with warnings.catch_warnings():  # 'sparse CSR support is in beta'
         warnings.simplefilter('ignore', UserWarning)
-        masked = torch.sparse_csr_tensor(new_crow, new_col, new_value,
-                                         rows.size(), check_invariants=False)
+        masked = torch.sparse_csr_tensor(
+            new_crow, new_col, new_value, rows.size(), check_invariants=False
+        )
     return masked, target
 
 
@@ -174,10 +188,17 @@ def context_projection(context: Tensor, context_memory: Tensor) -> Tensor:
     col = context.col_indices().long()
     value = context.values().to(context_memory.dtype)
     if col.numel() == 0:
-        return context_memory.new_zeros(context.size(0),
-                                        context_memory.size(1))
-    return F.embedding_bag(col, context_memory, crow, mode='sum',
-                           per_sample_weights=value, include_last_offset=True)
+        return context_memory.new_zeros(
+            context.size(0), context_memory.size(1)
+        )
+    return F.embedding_bag(
+        col,
+        context_memory,
+        crow,
+        mode='sum',
+        per_sample_weights=value,
+        include_last_offset=True,
+    )
 
 
 class _Gram(torch.autograd.Function):
@@ -190,7 +211,7 @@ class _Gram(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad: Tensor) -> Tensor:
-        x, = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         return x @ (grad + grad.t())
 
 
@@ -211,7 +232,7 @@ def retrieve_memory_space(
     beta2: float,
     alpha: float,
     return_trajectory: bool = False,
-) -> Union[Tensor, List[Tensor]]:
+) -> Tensor | list[Tensor]:
     r"""Runs the retrieval dynamics of eq. (1)-(3) exactly, in the
     :math:`K`-dimensional memory space.
 
@@ -259,7 +280,7 @@ def retrieve_literal(
     beta2: float,
     alpha: float,
     return_trajectory: bool = False,
-) -> Union[Tensor, List[Tensor]]:
+) -> Tensor | list[Tensor]:
     r"""Runs the retrieval dynamics of eq. (1)-(3) literally, in the
     :math:`m`-dimensional target space (the slow reference):
 
@@ -285,8 +306,9 @@ def retrieve_literal(
     v = xi.new_zeros(xi.size(0), target_memory.size(0))
     trajectory = [v]
     for _ in range(num_steps):
-        d = torch.softmax(torch.addmm(bias, v, target_memory, alpha=beta1),
-                          dim=-1)
+        d = torch.softmax(
+            torch.addmm(bias, v, target_memory, alpha=beta1), dim=-1
+        )
         v = v + alpha * (d @ target_memory.t() - v)
         trajectory.append(v)
     return trajectory if return_trajectory else v
@@ -344,7 +366,7 @@ def energy_memory_space(
 def target_logits(
     a: Tensor,
     target_memory: Tensor,
-    index: Optional[Tensor] = None,
+    index: Tensor | None = None,
 ) -> Tensor:
     r"""The final state :math:`\mathbf{v}^{(T)} = \Phi^{\top}\mathbf{a}^{(T)}`
     used as logits over nodes, for all :math:`m` nodes or only the columns
@@ -362,8 +384,8 @@ def sample_candidates(
     target: Tensor,
     num_nodes: int,
     num_negative_samples: int,
-    generator: Optional[torch.Generator] = None,
-) -> Tuple[Tensor, Tensor]:
+    generator: torch.Generator | None = None,
+) -> tuple[Tensor, Tensor]:
     r"""Candidate columns for a sampled softmax: the batch's own targets
     plus :obj:`num_negative_samples` nodes drawn uniformly (a constant
     proposal, so no :math:`\log Q` correction is needed).
@@ -372,7 +394,11 @@ def sample_candidates(
         (torch.Tensor, torch.Tensor): The sorted unique candidates and the
         position of each target among them.
     """
-    neg = torch.randint(num_nodes, (num_negative_samples, ),
-                        device=target.device, generator=generator)
+    neg = torch.randint(
+        num_nodes,
+        (num_negative_samples,),
+        device=target.device,
+        generator=generator,
+    )
     candidates = torch.cat([target, neg]).unique()
     return candidates, torch.searchsorted(candidates, target)

@@ -1,5 +1,4 @@
 import warnings
-from typing import Optional
 
 import torch
 from torch import Tensor
@@ -64,17 +63,21 @@ class KHopContext(BaseTransform):
             build a context with more non-zeros than this (a guard for
             power-law graphs with large :math:`k`). (default: :obj:`None`)
     """
+
     def __init__(
         self,
         k: int = 1,
         decay: float = 1.0,
         normalize: bool = False,
-        max_neighbors: Optional[int] = None,
+        max_neighbors: int | None = None,
     ):
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise ValueError(f"'k' must be a positive int, got {k!r}")
-        if isinstance(decay, bool) or not isinstance(decay, (int, float)) \
-                or not 0.0 < decay <= 1.0:  # NaN fails the comparison too
+        if (
+            isinstance(decay, bool)
+            or not isinstance(decay, (int, float))
+            or not 0.0 < decay <= 1.0
+        ):  # NaN fails the comparison too
             raise ValueError(f"'decay' must lie in (0, 1], got {decay!r}")
         if max_neighbors is not None:
             check_int(max_neighbors, 'max_neighbors', minimum=0)
@@ -93,7 +96,7 @@ class KHopContext(BaseTransform):
     def context(
         self,
         edge_index: Tensor,
-        num_nodes: Optional[int] = None,
+        num_nodes: int | None = None,
     ) -> Tensor:
         r"""Returns the context matrix of a graph as sparse CSR.
 
@@ -106,14 +109,18 @@ class KHopContext(BaseTransform):
                 without neighbours get empty rows. (default: :obj:`None`)
         """
         if not isinstance(edge_index, Tensor) and (
-                is_dgl_graph(edge_index) or hasattr(edge_index, 'edge_index')):
+            is_dgl_graph(edge_index) or hasattr(edge_index, 'edge_index')
+        ):
             if num_nodes is not None:
-                raise ValueError("'num_nodes' is read from the graph; pass "
-                                 "it only with an 'edge_index' tensor")
+                raise ValueError(
+                    "'num_nodes' is read from the graph; pass "
+                    "it only with an 'edge_index' tensor"
+                )
             edge_index, _, num_nodes = to_edge_index(edge_index)
         else:
-            edge_index, _, num_nodes = to_edge_index(edge_index,
-                                                     num_nodes=num_nodes)
+            edge_index, _, num_nodes = to_edge_index(
+                edge_index, num_nodes=num_nodes
+            )
         m = num_nodes
         device = edge_index.device
         row, col = edge_index[0], edge_index[1]
@@ -122,8 +129,9 @@ class KHopContext(BaseTransform):
         adj_key = torch.unique(row[keep] * m + col[keep])
         adj_col = adj_key % m
         rowptr = torch.zeros(m + 1, dtype=torch.long, device=device)
-        torch.cumsum(torch.bincount(adj_key // m, minlength=m), 0,
-                     out=rowptr[1:])
+        torch.cumsum(
+            torch.bincount(adj_key // m, minlength=m), 0, out=rowptr[1:]
+        )
 
         nodes = torch.arange(m, device=device)
         reached = nodes * m + nodes  # hop 0: the node itself, sorted
@@ -133,44 +141,56 @@ class KHopContext(BaseTransform):
             if hop > 1:
                 frontier = self._push(frontier, rowptr, adj_col, m)
             pos = torch.searchsorted(reached, frontier).clamp_(
-                max=reached.numel() - 1)
+                max=reached.numel() - 1
+            )
             frontier = frontier[reached[pos] != frontier]
             if frontier.numel() == 0:
                 break
             keys.append(frontier)
-            hops.append(torch.full((frontier.numel(), ), hop,
-                                   dtype=torch.int32, device=device))
+            hops.append(
+                torch.full(
+                    (frontier.numel(),), hop, dtype=torch.int32, device=device
+                )
+            )
             reached = torch.cat([reached, frontier]).sort().values
-            if self.max_neighbors is not None and \
-                    reached.numel() - m > self.max_neighbors:
+            if (
+                self.max_neighbors is not None
+                and reached.numel() - m > self.max_neighbors
+            ):
                 raise ValueError(
-                    f"The {hop}-hop context has more than max_neighbors="
+                    f'The {hop}-hop context has more than max_neighbors='
                     f"{self.max_neighbors} non-zeros; lower 'k' or raise "
-                    f"'max_neighbors'")
+                    f"'max_neighbors'"
+                )
         del reached
 
         if not keys:  # no edges between distinct nodes: all rows empty
             keys.append(adj_key)
             hops.append(torch.ones(0, dtype=torch.int32, device=device))
         key, order = torch.cat(keys).sort()
-        value = self.decay**(torch.cat(hops)[order].to(torch.float) - 1.0)
+        value = self.decay ** (torch.cat(hops)[order].to(torch.float) - 1.0)
         del order
         ctx_row = key // m
         crow = torch.zeros(m + 1, dtype=torch.long, device=device)
         torch.cumsum(torch.bincount(ctx_row, minlength=m), 0, out=crow[1:])
         if self.normalize:
-            row_sum = scatter(value, ctx_row, dim=0, dim_size=m,
-                              reduce='sum')
+            row_sum = scatter(value, ctx_row, dim=0, dim_size=m, reduce='sum')
             value = value / row_sum[ctx_row]
         del ctx_row
         with warnings.catch_warnings():  # 'sparse CSR support is in beta'
             warnings.simplefilter('ignore', UserWarning)
-            return torch.sparse_csr_tensor(crow, key % m, value, (m, m),
-                                           check_invariants=False)
+            return torch.sparse_csr_tensor(
+                crow, key % m, value, (m, m), check_invariants=False
+            )
 
     @staticmethod
-    def _push(frontier: Tensor, rowptr: Tensor, adj_col: Tensor, m: int,
-              chunk: int = 1 << 24) -> Tensor:
+    def _push(
+        frontier: Tensor,
+        rowptr: Tensor,
+        adj_col: Tensor,
+        m: int,
+        chunk: int = 1 << 24,
+    ) -> Tensor:
         r"""One message-passing step on pair keys: every pair
         :math:`(i, j)` sends to :math:`(i, l)` for each edge
         :math:`j \to l`. Returns the sorted distinct keys, expanding at most
@@ -187,12 +207,15 @@ class KHopContext(BaseTransform):
             walk_src = src[begin:end].repeat_interleave(c)
             offset = torch.arange(int(c.sum()), device=frontier.device)
             offset -= (torch.cumsum(c, 0) - c).repeat_interleave(c)
-            walk_dst = adj_col[rowptr[mid[begin:end]].repeat_interleave(c) +
-                               offset]
+            walk_dst = adj_col[
+                rowptr[mid[begin:end]].repeat_interleave(c) + offset
+            ]
             out.append(torch.unique(walk_src * m + walk_dst))
             begin = end
         return torch.unique(torch.cat(out)) if len(out) > 1 else out[0]
 
     def __repr__(self) -> str:
-        return (f'{self.__class__.__name__}(k={self.k}, decay={self.decay}, '
-                f'normalize={self.normalize})')
+        return (
+            f'{self.__class__.__name__}(k={self.k}, decay={self.decay}, '
+            f'normalize={self.normalize})'
+        )

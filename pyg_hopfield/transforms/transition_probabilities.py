@@ -32,19 +32,24 @@ class TransitionProbabilities(BaseTransform):
         data = TransitionProbabilities()(data)
         data.edge_weight  # sums to 1 over each node's out-edges
     """
+
     def forward(self, data: Data) -> Data:
-        num_nodes = check_edge_index(data.edge_index, data.num_nodes,
-                                     data.get('edge_weight'))
+        num_nodes = check_edge_index(
+            data.edge_index, data.num_nodes, data.get('edge_weight')
+        )
         row = data.edge_index[0]
         weight = data.get('edge_weight')
         if weight is None:
             weight = torch.ones(row.numel(), device=row.device)
-        out_weight = scatter(weight, row, dim=0, dim_size=num_nodes,
-                             reduce='sum')
+        out_weight = scatter(
+            weight, row, dim=0, dim_size=num_nodes, reduce='sum'
+        )
         if bool((out_weight[row] <= 0).any()):
-            raise ValueError("'edge_weight' sums to zero over the out-edges "
-                             "of some node, so its transition "
-                             "probabilities are undefined; drop zero-weight "
-                             "edges first")
+            raise ValueError(
+                "'edge_weight' sums to zero over the out-edges "
+                'of some node, so its transition '
+                'probabilities are undefined; drop zero-weight '
+                'edges first'
+            )
         data.edge_weight = weight / out_weight[row]
         return data

@@ -5,11 +5,13 @@ with :func:`os.replace`, so an interrupted write (Ctrl-C, SIGKILL, a full
 disk) leaves either the previous file or the new one, never a truncated
 file.
 """
+
 import os
 import os.path as osp
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 __all__ = [
     'atomic_path',
@@ -57,8 +59,9 @@ def atomic_path(path: str) -> Iterator[str]:
     os.makedirs(directory, exist_ok=True)
     base = osp.basename(path)
     suffix = osp.splitext(base)[1]
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f'.{base}.',
-                               suffix=f'.tmp{suffix}')
+    fd, tmp = tempfile.mkstemp(
+        dir=directory, prefix=f'.{base}.', suffix=f'.tmp{suffix}'
+    )
     os.close(fd)
     try:
         yield tmp
@@ -113,5 +116,6 @@ def save_atomic(obj: Any, path: str) -> None:
         tensor([1., 1.])
     """
     import torch
+
     with atomic_write(path, 'wb') as f:
         torch.save(obj, f)

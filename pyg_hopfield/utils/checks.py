@@ -3,8 +3,8 @@ r"""Input validation shared by every public entry point.
 Each check raises one :class:`ValueError` that names the argument, the bad
 value and the fix, so that nothing downstream is silently wrong.
 """
+
 import math
-from typing import Optional
 
 import torch
 from torch import Tensor
@@ -12,8 +12,8 @@ from torch import Tensor
 
 def check_edge_index(
     edge_index: Tensor,
-    num_nodes: Optional[int] = None,
-    edge_weight: Optional[Tensor] = None,
+    num_nodes: int | None = None,
+    edge_weight: Tensor | None = None,
     allow_empty: bool = False,
 ) -> int:
     r"""Validates a graph given as :obj:`edge_index` (and optional
@@ -43,45 +43,59 @@ def check_edge_index(
         ValueError: 'edge_index' contains node 2 but num_nodes=2; pass ...
     """
     if not isinstance(edge_index, Tensor):
-        raise ValueError(f"'edge_index' must be a torch.Tensor of shape "
-                         f"[2, num_edges], got {type(edge_index).__name__}")
+        raise ValueError(
+            f"'edge_index' must be a torch.Tensor of shape "
+            f'[2, num_edges], got {type(edge_index).__name__}'
+        )
     if edge_index.dim() != 2 or edge_index.size(0) != 2:
-        raise ValueError(f"'edge_index' must have shape [2, num_edges], got "
-                         f"{list(edge_index.shape)}; transpose an [E, 2] "
-                         f"edge list with 'edge_index.t()'")
+        raise ValueError(
+            f"'edge_index' must have shape [2, num_edges], got "
+            f'{list(edge_index.shape)}; transpose an [E, 2] '
+            f"edge list with 'edge_index.t()'"
+        )
     if edge_index.dtype != torch.long:
-        raise ValueError(f"'edge_index' must have dtype torch.long, got "
-                         f"{edge_index.dtype}; convert it with "
-                         f"'edge_index.long()'")
+        raise ValueError(
+            f"'edge_index' must have dtype torch.long, got "
+            f'{edge_index.dtype}; convert it with '
+            f"'edge_index.long()'"
+        )
     num_edges = edge_index.size(1)
     if num_nodes is not None:
         if isinstance(num_nodes, bool) or not isinstance(num_nodes, int):
-            raise ValueError(f"'num_nodes' must be an int, got "
-                             f"{num_nodes!r}")
+            raise ValueError(f"'num_nodes' must be an int, got {num_nodes!r}")
         if num_nodes < 0:
-            raise ValueError(f"'num_nodes' must be non-negative, got "
-                             f"{num_nodes}")
+            raise ValueError(
+                f"'num_nodes' must be non-negative, got {num_nodes}"
+            )
     if num_edges == 0:
         if not allow_empty:
-            raise ValueError("'edge_index' is empty: the graph has no edges "
-                             "to embed or evaluate; pass a graph with at "
-                             "least one edge")
+            raise ValueError(
+                "'edge_index' is empty: the graph has no edges "
+                'to embed or evaluate; pass a graph with at '
+                'least one edge'
+            )
         if num_nodes is None or num_nodes == 0:
-            raise ValueError("'num_nodes' must be given and positive for a "
-                             "graph without edges")
+            raise ValueError(
+                "'num_nodes' must be given and positive for a "
+                'graph without edges'
+            )
         return num_nodes
     min_index = int(edge_index.min())
     if min_index < 0:
-        raise ValueError(f"'edge_index' contains the negative node index "
-                         f"{min_index}; node ids must be 0-based and "
-                         f"non-negative")
+        raise ValueError(
+            f"'edge_index' contains the negative node index "
+            f'{min_index}; node ids must be 0-based and '
+            f'non-negative'
+        )
     max_index = int(edge_index.max())
     if num_nodes is None:
         num_nodes = max_index + 1
     elif max_index >= num_nodes:
-        raise ValueError(f"'edge_index' contains node {max_index} but "
-                         f"num_nodes={num_nodes}; pass num_nodes>="
-                         f"{max_index + 1} or relabel the nodes")
+        raise ValueError(
+            f"'edge_index' contains node {max_index} but "
+            f'num_nodes={num_nodes}; pass num_nodes>='
+            f'{max_index + 1} or relabel the nodes'
+        )
     if edge_weight is not None:
         check_edge_weight(edge_weight, num_edges)
     return num_nodes
@@ -91,37 +105,49 @@ def check_edge_weight(edge_weight: Tensor, num_edges: int) -> None:
     r"""Validates edge weights: a floating :obj:`[E]` tensor of finite,
     non-negative values."""
     if not isinstance(edge_weight, Tensor):
-        raise ValueError(f"'edge_weight' must be a torch.Tensor, got "
-                         f"{type(edge_weight).__name__}")
+        raise ValueError(
+            f"'edge_weight' must be a torch.Tensor, got "
+            f'{type(edge_weight).__name__}'
+        )
     if not edge_weight.is_floating_point():
-        raise ValueError(f"'edge_weight' must be a floating-point tensor, "
-                         f"got {edge_weight.dtype}; convert it with "
-                         f"'edge_weight.float()'")
+        raise ValueError(
+            f"'edge_weight' must be a floating-point tensor, "
+            f'got {edge_weight.dtype}; convert it with '
+            f"'edge_weight.float()'"
+        )
     if edge_weight.dim() != 1 or edge_weight.numel() != num_edges:
-        raise ValueError(f"'edge_weight' must have shape [{num_edges}] "
-                         f"(one weight per edge), got "
-                         f"{list(edge_weight.shape)}")
+        raise ValueError(
+            f"'edge_weight' must have shape [{num_edges}] "
+            f'(one weight per edge), got '
+            f'{list(edge_weight.shape)}'
+        )
     if not bool(torch.isfinite(edge_weight).all()):
-        raise ValueError("'edge_weight' contains NaN or infinite values; "
-                         "clean the weights before embedding")
+        raise ValueError(
+            "'edge_weight' contains NaN or infinite values; "
+            'clean the weights before embedding'
+        )
     if bool((edge_weight < 0).any()):
-        raise ValueError(f"'edge_weight' contains the negative weight "
-                         f"{float(edge_weight.min())}; transition "
-                         f"probabilities need non-negative weights")
+        raise ValueError(
+            f"'edge_weight' contains the negative weight "
+            f'{float(edge_weight.min())}; transition '
+            f'probabilities need non-negative weights'
+        )
     float32_max = torch.finfo(torch.float32).max
     if edge_weight.numel() > 0 and float(edge_weight.max()) > float32_max:
-        raise ValueError(f"'edge_weight' contains the weight "
-                         f"{float(edge_weight.max()):.4g}, beyond the "
-                         f"float32 range ({float32_max:.4g}) the embeddings "
-                         f"are computed in; rescale the weights (e.g. "
-                         f"divide by their maximum)")
+        raise ValueError(
+            f"'edge_weight' contains the weight "
+            f'{float(edge_weight.max()):.4g}, beyond the '
+            f'float32 range ({float32_max:.4g}) the embeddings '
+            f'are computed in; rescale the weights (e.g. '
+            f'divide by their maximum)'
+        )
 
 
 def check_int(
     value: int,
     name: str,
     minimum: int = 1,
-    maximum: Optional[int] = None,
+    maximum: int | None = None,
 ) -> int:
     r"""Checks that :obj:`value` is an :obj:`int` (not a :obj:`bool`) in
     :obj:`[minimum, maximum]` and returns it.
@@ -138,8 +164,7 @@ def check_int(
         raise ValueError(f"'{name}' must be an int (got {value!r})")
     if value < minimum or (maximum is not None and value > maximum):
         upper = '' if maximum is None else f' and <= {maximum}'
-        raise ValueError(f"'{name}' must be >= {minimum}{upper} (got "
-                         f"{value})")
+        raise ValueError(f"'{name}' must be >= {minimum}{upper} (got {value})")
     return value
 
 
@@ -151,8 +176,8 @@ def check_seed(seed: int) -> int:
 def check_float(
     value: float,
     name: str,
-    minimum: Optional[float] = None,
-    maximum: Optional[float] = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
     strict: bool = False,
 ) -> float:
     r"""Checks that :obj:`value` is a finite real number (not a
@@ -170,16 +195,17 @@ def check_float(
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if not (isinstance(value, Tensor) and value.numel() == 1):
-            raise ValueError(f"'{name}' must be a real number (got "
-                             f"{value!r})")
+            raise ValueError(f"'{name}' must be a real number (got {value!r})")
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"'{name}' must be a finite number (got {value})")
-    if minimum is not None and (value <= minimum if strict else
-                                value < minimum):
+    if minimum is not None and (
+        value <= minimum if strict else value < minimum
+    ):
         relation = '>' if strict else '>='
-        raise ValueError(f"'{name}' must be {relation} {minimum} (got "
-                         f"{value})")
+        raise ValueError(
+            f"'{name}' must be {relation} {minimum} (got {value})"
+        )
     if maximum is not None and value > maximum:
         raise ValueError(f"'{name}' must be <= {maximum} (got {value})")
     return value
@@ -205,7 +231,9 @@ def check_finite(tensor: Tensor, name: str) -> Tensor:
             first = int(bad.reshape(-1).nonzero()[0])
             value = values.reshape(-1)[first].item()
             where = 'stored value' if values is not tensor else 'flat index'
-            raise ValueError(f"'{name}' contains NaN or infinite values "
-                             f"({value} at {where} {first}); replace them "
-                             f"with finite numbers")
+            raise ValueError(
+                f"'{name}' contains NaN or infinite values "
+                f'({value} at {where} {first}); replace them '
+                f'with finite numbers'
+            )
     return tensor

@@ -21,35 +21,47 @@ def check_interaction_index(
     :obj:`interaction_index` is a :obj:`torch.long` tensor
     :obj:`[2, num_interactions]` of (user, item) pairs with
     :obj:`0 <= item < num_items` (and :obj:`0 <= user < num_users`)."""
-    if not isinstance(interaction_index, Tensor) \
-            or interaction_index.dtype != torch.long \
-            or interaction_index.dim() != 2 \
-            or interaction_index.size(0) != 2:
-        what = (f'{interaction_index.dtype} tensor of shape '
-                f'{list(interaction_index.shape)}' if isinstance(
-                    interaction_index, Tensor) else
-                type(interaction_index).__name__)
-        raise ValueError(f"'interaction_index' must be a torch.long tensor "
-                         f"[2, num_interactions] of (user, item) pairs, got "
-                         f"a {what}")
+    if (
+        not isinstance(interaction_index, Tensor)
+        or interaction_index.dtype != torch.long
+        or interaction_index.dim() != 2
+        or interaction_index.size(0) != 2
+    ):
+        what = (
+            f'{interaction_index.dtype} tensor of shape '
+            f'{list(interaction_index.shape)}'
+            if isinstance(interaction_index, Tensor)
+            else type(interaction_index).__name__
+        )
+        raise ValueError(
+            f"'interaction_index' must be a torch.long tensor "
+            f'[2, num_interactions] of (user, item) pairs, got '
+            f'a {what}'
+        )
     check_int(num_items, 'num_items')
     if interaction_index.numel() == 0:
         return
     if int(interaction_index.min()) < 0:
-        raise ValueError(f"'interaction_index' contains the negative id "
-                         f"{int(interaction_index.min())}; ids are 0-based")
+        raise ValueError(
+            f"'interaction_index' contains the negative id "
+            f'{int(interaction_index.min())}; ids are 0-based'
+        )
     item = int(interaction_index[1].max())
     if item >= num_items:
-        raise ValueError(f"'interaction_index' contains item {item} but "
-                         f"num_items={num_items}; pass num_items="
-                         f"{item + 1} or more")
+        raise ValueError(
+            f"'interaction_index' contains item {item} but "
+            f'num_items={num_items}; pass num_items='
+            f'{item + 1} or more'
+        )
     if num_users is not None:
         check_int(num_users, 'num_users')
         user = int(interaction_index[0].max())
         if user >= num_users:
-            raise ValueError(f"'interaction_index' contains user {user} but "
-                             f"num_users={num_users}; pass num_users="
-                             f"{user + 1} or more")
+            raise ValueError(
+                f"'interaction_index' contains user {user} but "
+                f'num_users={num_users}; pass num_users='
+                f'{user + 1} or more'
+            )
 
 
 def co_interaction_graph(
@@ -111,8 +123,9 @@ def co_interaction_graph(
     """
     check_interaction_index(interaction_index, num_items)
     if weighting not in WEIGHTINGS:
-        raise ValueError(f"'weighting' must be one of {WEIGHTINGS} (got "
-                         f"{weighting!r})")
+        raise ValueError(
+            f"'weighting' must be one of {WEIGHTINGS} (got {weighting!r})"
+        )
     user, item = interaction_index
     # Renumber the users 0..U-1 and merge repeated interactions:
     user_ids, user = torch.unique(user, return_inverse=True)
@@ -121,8 +134,7 @@ def co_interaction_graph(
     index = torch.stack([key // num_items, key % num_items])
     ones = torch.ones(key.numel(), dtype=torch.float64)
     x = to_torch_coo_tensor(index, ones, size=(num_users, num_items))
-    x_t = to_torch_coo_tensor(index.flip(0), ones,
-                              size=(num_items, num_users))
+    x_t = to_torch_coo_tensor(index.flip(0), ones, size=(num_items, num_users))
     count = torch.sparse.mm(x_t, x).coalesce()  # the one sparse product
     edge_index, c = remove_self_loops(count.indices(), count.values())
     n = torch.bincount(index[1], minlength=num_items).to(torch.float64)

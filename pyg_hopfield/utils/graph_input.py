@@ -2,7 +2,8 @@ r"""One reader for every way a graph can be handed to the package: an
 :obj:`edge_index` tensor, a PyG :class:`~torch_geometric.data.Data` or a
 DGL graph (:class:`dgl.DGLGraph`, taken by what it offers — ``g.edges()``,
 ``g.num_nodes()``, ``g.edata`` — so :mod:`dgl` is never imported)."""
-from typing import Any, Optional, Tuple
+
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -16,34 +17,42 @@ def is_dgl_graph(graph: Any) -> bool:
     r"""Whether :obj:`graph` looks like a :class:`dgl.DGLGraph`: it has
     callable :meth:`edges` and :meth:`num_nodes` and an :obj:`edata`
     mapping (checked by duck typing; :mod:`dgl` is not imported)."""
-    return (not isinstance(graph, Tensor)
-            and callable(getattr(graph, 'edges', None))
-            and callable(getattr(graph, 'num_nodes', None))
-            and hasattr(graph, 'edata'))
+    return (
+        not isinstance(graph, Tensor)
+        and callable(getattr(graph, 'edges', None))
+        and callable(getattr(graph, 'num_nodes', None))
+        and hasattr(graph, 'edata')
+    )
 
 
 def _from_dgl(
     graph: Any,
-    weight_key: Optional[str],
-) -> Tuple[Tensor, Optional[Tensor], int]:
+    weight_key: str | None,
+) -> tuple[Tensor, Tensor | None, int]:
     ntypes = getattr(graph, 'ntypes', None)
     etypes = getattr(graph, 'canonical_etypes', None)
     if (ntypes is not None and len(ntypes) > 1) or (
-            etypes is not None and len(etypes) > 1):
-        raise ValueError(f"'graph' is a heterogeneous DGL graph (node types "
-                         f"{list(ntypes or [])}, edge types "
-                         f"{list(etypes or [])}); pass a homogeneous one, "
-                         f"e.g. dgl.to_homogeneous(graph)")
+        etypes is not None and len(etypes) > 1
+    ):
+        raise ValueError(
+            f"'graph' is a heterogeneous DGL graph (node types "
+            f'{list(ntypes or [])}, edge types '
+            f'{list(etypes or [])}); pass a homogeneous one, '
+            f'e.g. dgl.to_homogeneous(graph)'
+        )
     src, dst = graph.edges()
-    edge_index = torch.stack([torch.as_tensor(src),
-                              torch.as_tensor(dst)]).long()
+    edge_index = torch.stack(
+        [torch.as_tensor(src), torch.as_tensor(dst)]
+    ).long()
     num_nodes = int(graph.num_nodes())
     edge_weight = None
     if weight_key is not None:
         if weight_key not in graph.edata:
-            raise ValueError(f"'weight_key' names the edge feature "
-                             f"{weight_key!r}, but the DGL graph has only "
-                             f"{sorted(graph.edata.keys())}")
+            raise ValueError(
+                f"'weight_key' names the edge feature "
+                f'{weight_key!r}, but the DGL graph has only '
+                f'{sorted(graph.edata.keys())}'
+            )
         edge_weight = torch.as_tensor(graph.edata[weight_key])
         if edge_weight.dim() == 2 and edge_weight.size(1) == 1:
             edge_weight = edge_weight.view(-1)
@@ -52,11 +61,11 @@ def _from_dgl(
 
 def to_edge_index(
     graph: Any,
-    edge_weight: Optional[Tensor] = None,
-    weight_key: Optional[str] = None,
-    num_nodes: Optional[int] = None,
+    edge_weight: Tensor | None = None,
+    weight_key: str | None = None,
+    num_nodes: int | None = None,
     allow_empty: bool = True,
-) -> Tuple[Tensor, Optional[Tensor], int]:
+) -> tuple[Tensor, Tensor | None, int]:
     r"""Reads a graph given as an :obj:`edge_index` tensor, a PyG
     :class:`~torch_geometric.data.Data` or a DGL graph into
     :obj:`(edge_index, edge_weight, num_nodes)`, validated by
@@ -94,30 +103,43 @@ def to_edge_index(
         edge_index = graph
     elif is_dgl_graph(graph):
         if num_nodes is not None:
-            raise ValueError("'num_nodes' is read from the DGL graph; do not "
-                             "pass it as well")
+            raise ValueError(
+                "'num_nodes' is read from the DGL graph; do not "
+                'pass it as well'
+            )
         edge_index, graph_weight, num_nodes = _from_dgl(graph, weight_key)
         edge_weight = graph_weight if edge_weight is None else edge_weight
     elif hasattr(graph, 'edge_index') and hasattr(graph, 'num_nodes'):
         if num_nodes is not None:
-            raise ValueError("'num_nodes' is read from the Data object; do "
-                             "not pass it as well")
+            raise ValueError(
+                "'num_nodes' is read from the Data object; do "
+                'not pass it as well'
+            )
         edge_index = graph.edge_index
         num_nodes = graph.num_nodes
         if edge_weight is None:
             key = 'edge_weight' if weight_key is None else weight_key
             if weight_key is not None and key not in graph:
-                raise ValueError(f"'weight_key' names the edge attribute "
-                                 f"{key!r}, but the Data object has only "
-                                 f"{sorted(graph.keys())}")
+                raise ValueError(
+                    f"'weight_key' names the edge attribute "
+                    f'{key!r}, but the Data object has only '
+                    f'{sorted(graph.keys())}'
+                )
             edge_weight = graph.get(key) if key in graph else None
     else:
-        raise ValueError(f"'graph' must be an edge_index tensor, a "
-                         f"torch_geometric.data.Data or a dgl.DGLGraph (got "
-                         f"{type(graph).__name__})")
-    if edge_weight is not None and isinstance(edge_weight, Tensor) and \
-            edge_weight.dim() == 2 and edge_weight.size(1) == 1:
+        raise ValueError(
+            f"'graph' must be an edge_index tensor, a "
+            f'torch_geometric.data.Data or a dgl.DGLGraph (got '
+            f'{type(graph).__name__})'
+        )
+    if (
+        edge_weight is not None
+        and isinstance(edge_weight, Tensor)
+        and edge_weight.dim() == 2
+        and edge_weight.size(1) == 1
+    ):
         edge_weight = edge_weight.view(-1)
-    num_nodes = check_edge_index(edge_index, num_nodes, edge_weight,
-                                 allow_empty=allow_empty)
+    num_nodes = check_edge_index(
+        edge_index, num_nodes, edge_weight, allow_empty=allow_empty
+    )
     return edge_index, edge_weight, num_nodes

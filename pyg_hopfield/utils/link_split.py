@@ -14,7 +14,6 @@ For the general-purpose PyG splitter use
 implement the papers' exact protocols, which it does not cover (a single
 held-out set, GEM's MAP candidates, fixed pair counts).
 """
-from typing import Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -59,25 +58,28 @@ def sample_negative_pairs(
     pairs = unique_undirected_pairs(edge_index)
     num_free = num_nodes * (num_nodes - 1) // 2 - pairs.size(1)
     if num_samples > num_free:
-        raise ValueError(f"'num_samples'={num_samples} negative pairs were "
-                         f"requested but the graph has only {num_free} "
-                         f"non-edges; hold out fewer edges")
+        raise ValueError(
+            f"'num_samples'={num_samples} negative pairs were "
+            f'requested but the graph has only {num_free} '
+            f'non-edges; hold out fewer edges'
+        )
     edge_keys = pairs[0] * num_nodes + pairs[1]  # sorted by construction
     found = torch.empty(0, dtype=torch.long)
     while found.numel() < num_samples:
         batch = 2 * (num_samples - found.numel()) + 16
-        u = torch.randint(num_nodes, (batch, ), generator=generator)
-        v = torch.randint(num_nodes, (batch, ), generator=generator)
+        u = torch.randint(num_nodes, (batch,), generator=generator)
+        v = torch.randint(num_nodes, (batch,), generator=generator)
         low, high = torch.minimum(u, v), torch.maximum(u, v)
         key = (low * num_nodes + high)[low != high]
-        pos = torch.searchsorted(edge_keys, key).clamp_(max=max(
-            edge_keys.numel() - 1, 0))
+        pos = torch.searchsorted(edge_keys, key).clamp_(
+            max=max(edge_keys.numel() - 1, 0)
+        )
         if edge_keys.numel() > 0:
             key = key[edge_keys[pos] != key]
         # Keep first occurrences only, in sampling order:
         key = torch.cat([found, key])
         uniq, inverse = torch.unique(key, return_inverse=True)
-        first = torch.full((uniq.numel(), ), key.numel(), dtype=torch.long)
+        first = torch.full((uniq.numel(),), key.numel(), dtype=torch.long)
         first.scatter_reduce_(0, inverse, torch.arange(key.numel()), 'amin')
         found = key[first.sort().values]
     found = found[:num_samples]
@@ -89,13 +91,15 @@ def _hold_out(
     num_nodes: int,
     num_test: int,
     generator: torch.Generator,
-) -> Tuple[Tensor, Tensor]:
+) -> tuple[Tensor, Tensor]:
     pairs = unique_undirected_pairs(edge_index)
     if not 0 < num_test < pairs.size(1):
-        raise ValueError(f"Cannot hold out {num_test} of the "
-                         f"{pairs.size(1)} undirected edges of 'edge_index'; "
-                         f"choose a test size between 1 and "
-                         f"{pairs.size(1) - 1}")
+        raise ValueError(
+            f'Cannot hold out {num_test} of the '
+            f"{pairs.size(1)} undirected edges of 'edge_index'; "
+            f'choose a test size between 1 and '
+            f'{pairs.size(1) - 1}'
+        )
     perm = torch.randperm(pairs.size(1), generator=generator)
     test = pairs[:, perm[:num_test]]
     train = pairs[:, perm[num_test:]]
@@ -103,30 +107,32 @@ def _hold_out(
     return train_edge_index, test
 
 
-def _read_graph(graph, num_nodes: Optional[int]) -> Tuple[Tensor, int]:
+def _read_graph(graph, num_nodes: int | None) -> tuple[Tensor, int]:
     if isinstance(graph, Tensor):
-        edge_index, _, num_nodes = to_edge_index(graph, num_nodes=num_nodes,
-                                                 allow_empty=False)
+        edge_index, _, num_nodes = to_edge_index(
+            graph, num_nodes=num_nodes, allow_empty=False
+        )
         return edge_index, num_nodes
     edge_index, _, graph_nodes = to_edge_index(graph, allow_empty=False)
     if num_nodes is not None and num_nodes != graph_nodes:
-        raise ValueError(f"'num_nodes' is {num_nodes} but the graph has "
-                         f"{graph_nodes} nodes; leave 'num_nodes' out")
+        raise ValueError(
+            f"'num_nodes' is {num_nodes} but the graph has "
+            f"{graph_nodes} nodes; leave 'num_nodes' out"
+        )
     return edge_index, graph_nodes
 
 
 def _check_ratio(test_ratio: float) -> None:
     if not 0.0 < test_ratio < 1.0:
-        raise ValueError(f"'test_ratio' must lie in (0, 1), got "
-                         f"{test_ratio}")
+        raise ValueError(f"'test_ratio' must lie in (0, 1), got {test_ratio}")
 
 
 def gem_link_split(
     edge_index: Tensor,
-    num_nodes: Optional[int] = None,
+    num_nodes: int | None = None,
     test_ratio: float = 0.1,
     seed: int = 0,
-) -> Tuple[Tensor, Tensor]:
+) -> tuple[Tensor, Tensor]:
     r"""The link-prediction split of the GEM benchmark
     (`"Graph Embedding Techniques, Applications, and Performance: A Survey"
     <https://arxiv.org/abs/1705.02801>`_), used by the Hebbian graph
@@ -165,10 +171,10 @@ def gem_link_split(
 
 def seal_link_split(
     edge_index: Tensor,
-    num_nodes: Optional[int] = None,
+    num_nodes: int | None = None,
     test_ratio: float = 0.1,
     seed: int = 0,
-) -> Tuple[Tensor, Tensor, Tensor]:
+) -> tuple[Tensor, Tensor, Tensor]:
     r"""The link-prediction split of the SEAL paper (`"Link Prediction Based
     on Graph Neural Networks" <https://arxiv.org/abs/1802.09691>`_): a
     fraction :obj:`test_ratio` of the undirected edges is held out as test
@@ -195,19 +201,21 @@ def seal_link_split(
     generator = torch.Generator().manual_seed(check_seed(seed))
     num_pairs = unique_undirected_pairs(edge_index).size(1)
     num_test = max(1, round(test_ratio * num_pairs))
-    train_edge_index, test_pos = _hold_out(edge_index, num_nodes, num_test,
-                                           generator)
-    test_neg = sample_negative_pairs(edge_index, num_nodes, num_test,
-                                     generator)
+    train_edge_index, test_pos = _hold_out(
+        edge_index, num_nodes, num_test, generator
+    )
+    test_neg = sample_negative_pairs(
+        edge_index, num_nodes, num_test, generator
+    )
     return train_edge_index, test_pos, test_neg
 
 
 def mhn_link_split(
     edge_index: Tensor,
-    num_nodes: Optional[int] = None,
+    num_nodes: int | None = None,
     num_pairs: int = 500,
     seed: int = 0,
-) -> Tuple[Tensor, Tensor, Tensor]:
+) -> tuple[Tensor, Tensor, Tensor]:
     r"""The link-prediction protocol of the MHN graph embedding paper
     (`"Associative Learning for Network Embedding"
     <https://arxiv.org/abs/2208.14376>`_, section 4.2): random
@@ -233,13 +241,19 @@ def mhn_link_split(
         negative test pairs, each :obj:`[2, num_pairs]`.
     """
     edge_index, num_nodes = _read_graph(edge_index, num_nodes)
-    if isinstance(num_pairs, bool) or not isinstance(num_pairs, int) or \
-            num_pairs <= 0:
-        raise ValueError(f"'num_pairs' must be a positive int, got "
-                         f"{num_pairs!r}")
+    if (
+        isinstance(num_pairs, bool)
+        or not isinstance(num_pairs, int)
+        or num_pairs <= 0
+    ):
+        raise ValueError(
+            f"'num_pairs' must be a positive int, got {num_pairs!r}"
+        )
     generator = torch.Generator().manual_seed(check_seed(seed))
-    train_edge_index, test_pos = _hold_out(edge_index, num_nodes, num_pairs,
-                                           generator)
-    test_neg = sample_negative_pairs(edge_index, num_nodes, num_pairs,
-                                     generator)
+    train_edge_index, test_pos = _hold_out(
+        edge_index, num_nodes, num_pairs, generator
+    )
+    test_neg = sample_negative_pairs(
+        edge_index, num_nodes, num_pairs, generator
+    )
     return train_edge_index, test_pos, test_neg

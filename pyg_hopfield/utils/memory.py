@@ -1,7 +1,7 @@
 r"""Memory estimates, so that a call that cannot fit is refused up front
 with the amount it would need, instead of swapping or hanging."""
+
 import os
-from typing import Optional, Union
 
 import torch
 
@@ -15,7 +15,7 @@ _FLOAT = 4  # bytes of a float32
 _LONG = 8  # bytes of an int64
 
 
-def available_memory(device: Union[str, torch.device] = 'cpu') -> int:
+def available_memory(device: str | torch.device = 'cpu') -> int:
     r"""The bytes that can still be allocated on :obj:`device`: the free
     memory of a CUDA device, else the available system memory (from
     :mod:`psutil` if installed, else :func:`os.sysconf`)."""
@@ -25,6 +25,7 @@ def available_memory(device: Union[str, torch.device] = 'cpu') -> int:
         return int(free)
     try:
         import psutil
+
         return int(psutil.virtual_memory().available)
     except ImportError:  # pragma: no cover
         pages = os.sysconf('SC_AVPHYS_PAGES')
@@ -36,8 +37,8 @@ def estimate_embedding_memory(
     num_nodes: int,
     embedding_dim: int,
     num_edges: int = 0,
-    batch_size: Optional[int] = None,
-    context_nnz: Optional[int] = None,
+    batch_size: int | None = None,
+    context_nnz: int | None = None,
 ) -> int:
     r"""A lower bound of the peak bytes an embedding run allocates.
 
@@ -72,17 +73,22 @@ def estimate_embedding_memory(
     if method == 'mhn':
         batch = min(m, 1024 if batch_size is None else int(batch_size))
         nnz = num_edges if context_nnz is None else int(context_nnz)
-        return (8 * m * d + 2 * d * d + 3 * batch * m +
-                2 * batch * d) * _FLOAT + nnz * (_LONG + _FLOAT) + sparse
-    raise ValueError(f"'method' must be 'hebbian' or 'mhn' (got "
-                     f"{method!r})")
+        return (
+            (8 * m * d + 2 * d * d + 3 * batch * m + 2 * batch * d) * _FLOAT
+            + nnz * (_LONG + _FLOAT)
+            + sparse
+        )
+    raise ValueError(f"'method' must be 'hebbian' or 'mhn' (got {method!r})")
 
 
 def _format(num_bytes: float) -> str:
     for unit in ('B', 'KB', 'MB', 'GB'):
         if num_bytes < 1024 or unit == 'GB':
-            return f'{num_bytes:.1f} {unit}' if unit != 'B' else \
-                f'{int(num_bytes)} B'
+            return (
+                f'{num_bytes:.1f} {unit}'
+                if unit != 'B'
+                else f'{int(num_bytes)} B'
+            )
         num_bytes /= 1024
     return f'{num_bytes:.1f} TB'  # pragma: no cover
 
@@ -90,8 +96,8 @@ def _format(num_bytes: float) -> str:
 def check_memory(
     num_bytes: int,
     what: str,
-    device: Union[str, torch.device] = 'cpu',
-    available: Optional[int] = None,
+    device: str | torch.device = 'cpu',
+    available: int | None = None,
 ) -> None:
     r"""Raises a :class:`ValueError` saying how much memory :obj:`what`
     would need if :obj:`num_bytes` exceeds the memory :obj:`available` on
@@ -106,7 +112,9 @@ def check_memory(
     if available is None:
         available = available_memory(device)
     if num_bytes > available:
-        raise ValueError(f"{what} needs at least {_format(num_bytes)} of "
-                         f"memory but only {_format(available)} is available "
-                         f"on {torch.device(device)}; lower the dimension "
-                         f"or the batch size, or use a larger machine")
+        raise ValueError(
+            f'{what} needs at least {_format(num_bytes)} of '
+            f'memory but only {_format(available)} is available '
+            f'on {torch.device(device)}; lower the dimension '
+            f'or the batch size, or use a larger machine'
+        )

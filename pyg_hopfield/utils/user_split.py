@@ -2,6 +2,7 @@ r"""Held-out-user splits of interaction data, the protocol of the
 `"Hebbian Graph Embeddings" <https://arxiv.org/abs/1908.08037>`_ paper's
 recommender (Section 3.2: "10% of the users are held out as the test
 set")."""
+
 from typing import NamedTuple
 
 import torch
@@ -13,6 +14,7 @@ from pyg_hopfield.utils.co_interaction import check_interaction_index
 
 class UserSplit(NamedTuple):
     r"""The sorted user ids of each part of a :func:`held_out_user_split`."""
+
     train: Tensor
     val: Tensor
     test: Tensor
@@ -58,14 +60,16 @@ def held_out_user_split(
     num_test = round(test_ratio * num_users)
     num_val = round(val_ratio * num_users)
     if num_test + num_val >= num_users:
-        raise ValueError(f"'test_ratio' ({test_ratio}) and 'val_ratio' "
-                         f"({val_ratio}) leave no training user out of "
-                         f"{num_users}; lower them")
+        raise ValueError(
+            f"'test_ratio' ({test_ratio}) and 'val_ratio' "
+            f'({val_ratio}) leave no training user out of '
+            f'{num_users}; lower them'
+        )
     gen = torch.Generator().manual_seed(seed)
     perm = torch.randperm(num_users, generator=gen)
     test = perm[:num_test].sort().values
-    val = perm[num_test:num_test + num_val].sort().values
-    train = perm[num_test + num_val:].sort().values
+    val = perm[num_test : num_test + num_val].sort().values
+    train = perm[num_test + num_val :].sort().values
     return UserSplit(train, val, test)
 
 
@@ -91,10 +95,13 @@ def user_histories(
     check_interaction_index(interaction_index, num_items)
     users = torch.as_tensor(users, dtype=torch.long).view(-1)
     # Row of every user id in 'users' (-1 if absent):
-    num_ids = max(int(interaction_index[0].max()) + 1
-                  if interaction_index.numel() else 0,
-                  int(users.max()) + 1 if users.numel() else 0)
-    row_of = torch.full((num_ids, ), -1, dtype=torch.long)
+    num_ids = max(
+        int(interaction_index[0].max()) + 1
+        if interaction_index.numel()
+        else 0,
+        int(users.max()) + 1 if users.numel() else 0,
+    )
+    row_of = torch.full((num_ids,), -1, dtype=torch.long)
     row_of[users] = torch.arange(users.numel())
     row = row_of[interaction_index[0]]
     mask = row >= 0
@@ -102,5 +109,6 @@ def user_histories(
     row, col = key // num_items, key % num_items
     crow = torch.zeros(users.numel() + 1, dtype=torch.long)
     crow[1:] = torch.bincount(row, minlength=users.numel()).cumsum(0)
-    return torch.sparse_csr_tensor(crow, col, torch.ones(col.numel()),
-                                   size=(users.numel(), num_items))
+    return torch.sparse_csr_tensor(
+        crow, col, torch.ones(col.numel()), size=(users.numel(), num_items)
+    )

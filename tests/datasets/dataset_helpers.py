@@ -32,7 +32,7 @@ def truncate(path: str, fraction: float = 0.5) -> None:
     with open(path, 'rb') as f:
         data = f.read()
     with open(path, 'wb') as f:
-        f.write(data[:int(len(data) * fraction)])
+        f.write(data[: int(len(data) * fraction)])
 
 
 def edge_set(edge_index) -> set:

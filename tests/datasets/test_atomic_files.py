@@ -1,5 +1,6 @@
 r"""Raw and processed dataset files are written atomically and a broken one
 left by an interrupted write is never read (issue #16)."""
+
 import os
 import os.path as osp
 import shutil
@@ -23,8 +24,9 @@ def offline_mirror(tmp_path, monkeypatch):
     return mirror
 
 
-def test_empty_raw_file_is_not_preferred_to_the_mirror(tmp_path,
-                                                       offline_mirror):
+def test_empty_raw_file_is_not_preferred_to_the_mirror(
+    tmp_path, offline_mirror
+):
     raw = tmp_path / 'root' / 'USAir' / 'raw' / 'USAir.mat'
     os.makedirs(raw.parent)
     raw.write_bytes(b'')  # what SIGKILL during a download leaves
@@ -34,8 +36,9 @@ def test_empty_raw_file_is_not_preferred_to_the_mirror(tmp_path,
 
 
 @pytest.mark.parametrize('damage', ['empty', 'truncated'])
-def test_broken_processed_file_is_processed_again(tmp_path, offline_mirror,
-                                                  damage):
+def test_broken_processed_file_is_processed_again(
+    tmp_path, offline_mirror, damage
+):
     root = str(tmp_path / 'root')
     SEALDataset(root, 'USAir', log=False)
     path = osp.join(root, 'USAir', 'processed', 'data.pt')
@@ -47,10 +50,11 @@ def test_broken_processed_file_is_processed_again(tmp_path, offline_mirror,
     assert data.num_nodes == 332 and data.edge_index.size(1) == 2 * 2126
 
 
-def test_interrupted_processing_leaves_no_processed_file(tmp_path,
-                                                         offline_mirror,
-                                                         monkeypatch):
+def test_interrupted_processing_leaves_no_processed_file(
+    tmp_path, offline_mirror, monkeypatch
+):
     import torch
+
     root = str(tmp_path / 'root')
 
     def dying_save(obj, f, *args, **kwargs):
@@ -66,8 +70,9 @@ def test_interrupted_processing_leaves_no_processed_file(tmp_path,
     assert [f for f in os.listdir(processed) if 'data.pt' in f] == []
 
 
-def test_interrupted_download_never_becomes_the_raw_file(tmp_path,
-                                                         monkeypatch):
+def test_interrupted_download_never_becomes_the_raw_file(
+    tmp_path, monkeypatch
+):
     monkeypatch.delenv('PYG_HOPFIELD_DATA', raising=False)
     monkeypatch.delenv('PYG_HOPFIELD_OFFLINE', raising=False)
 
@@ -96,8 +101,9 @@ def test_interrupted_download_never_becomes_the_raw_file(tmp_path,
 def test_root_that_is_a_file_is_a_clear_error(tmp_path):
     root = tmp_path / 'a_file'
     root.write_text('x')
-    with pytest.raises(ValueError, match="'root' must be a folder .* is a "
-                       "file"):
+    with pytest.raises(
+        ValueError, match="'root' must be a folder .* is a file"
+    ):
         load('USAir', str(root), log=False)
 
 
@@ -112,10 +118,15 @@ def test_planetoid_truncated_raw_file_is_named(data_mirror, cache_root):
     raw = osp.join(cache_root, 'Cora', 'raw')
     os.makedirs(raw)
     for name in PlanetoidDataset.raw_file_names.fget(
-            type('P', (), {'name': 'Cora'})()):
-        shutil.copyfile(osp.join(data_mirror, 'planetoid', 'Cora', 'raw',
-                                 name), osp.join(raw, name))
+        type('P', (), {'name': 'Cora'})()
+    ):
+        shutil.copyfile(
+            osp.join(data_mirror, 'planetoid', 'Cora', 'raw', name),
+            osp.join(raw, name),
+        )
     truncate(osp.join(raw, 'ind.cora.graph'), 0.5)
-    with pytest.raises(RuntimeError, match="ind.cora.graph' as Planetoid "
-                       "data .* corrupt or truncated"):
+    with pytest.raises(
+        RuntimeError,
+        match="ind.cora.graph' as Planetoid data .* corrupt or truncated",
+    ):
         PlanetoidDataset(cache_root, 'Cora', log=False)

@@ -6,9 +6,25 @@ import pyg_hopfield.datasets as datasets
 from pyg_hopfield.datasets import available_datasets, default_root, load
 
 REQUIRED = [
-    'BlogCatalog', 'PPI', 'Wikipedia', 'AstroPh', 'HepTh', 'CondMat', 'GrQc',
-    'HepPh', 'USAir', 'PB', 'Power', 'Celegans', 'Cora', 'CiteSeer',
-    'PubMed', 'ogbl-ddi', 'ogbl-collab', 'ogbn-arxiv', 'ogbl-ppa'
+    'BlogCatalog',
+    'PPI',
+    'Wikipedia',
+    'AstroPh',
+    'HepTh',
+    'CondMat',
+    'GrQc',
+    'HepPh',
+    'USAir',
+    'PB',
+    'Power',
+    'Celegans',
+    'Cora',
+    'CiteSeer',
+    'PubMed',
+    'ogbl-ddi',
+    'ogbl-collab',
+    'ogbn-arxiv',
+    'ogbl-ppa',
 ]
 
 
@@ -39,8 +55,9 @@ def test_default_root(monkeypatch, tmp_path):
     monkeypatch.setenv('PYG_HOPFIELD_ROOT', str(tmp_path))
     assert default_root() == str(tmp_path)
     monkeypatch.delenv('PYG_HOPFIELD_ROOT')
-    assert default_root() == osp.join(osp.expanduser('~'), '.cache',
-                                      'pyg_hopfield')
+    assert default_root() == osp.join(
+        osp.expanduser('~'), '.cache', 'pyg_hopfield'
+    )
 
 
 def test_root_none_uses_env(monkeypatch, tmp_path):
@@ -48,8 +65,7 @@ def test_root_none_uses_env(monkeypatch, tmp_path):
     monkeypatch.delenv('PYG_HOPFIELD_DATA', raising=False)
     monkeypatch.setenv('PYG_HOPFIELD_OFFLINE', '1')
     dataset = load('USAIR', log=False)
-    assert osp.isfile(osp.join(str(tmp_path), 'USAir', 'processed',
-                               'data.pt'))
+    assert osp.isfile(osp.join(str(tmp_path), 'USAir', 'processed', 'data.pt'))
     assert dataset[0].num_nodes == 332
 
 
@@ -75,10 +91,12 @@ def test_registry_matches_the_classes():
     import importlib
 
     from pyg_hopfield.datasets.registry import _REGISTRY
+
     families = {}
     for name, entry in _REGISTRY.items():
         module = importlib.import_module(
-            f'pyg_hopfield.datasets.{entry.module}')
+            f'pyg_hopfield.datasets.{entry.module}'
+        )
         cls = getattr(module, entry.cls)
         if entry.family:
             assert name.lower() in {n.lower() for n in cls.names}

@@ -30,21 +30,30 @@ def test_fake_files(tmp_path):
     # The bipartite graph: users 0..2, items 3..4, both directions.
     assert data.num_nodes == 5
     assert set(map(tuple, data.edge_index.t().tolist())) == {
-        (0, 3), (3, 0), (0, 4), (4, 0), (1, 3), (3, 1), (2, 4), (4, 2)}
+        (0, 3),
+        (3, 0),
+        (0, 4),
+        (4, 0),
+        (1, 3),
+        (3, 1),
+        (2, 4),
+        (4, 2),
+    }
 
 
 def test_truncated_file_names_it(tmp_path):
     raw = write_fake(tmp_path)
     write_text(osp.join(raw, 'u1.test'), '3\t2\t1\n')
-    with pytest.raises(RuntimeError, match="u1.test.*4 columns"):
+    with pytest.raises(RuntimeError, match='u1.test.*4 columns'):
         MovieLens100K(str(tmp_path), log=False)
 
 
 def test_offline_without_mirror_says_how(tmp_path, monkeypatch):
     monkeypatch.delenv('PYG_HOPFIELD_DATA', raising=False)
     monkeypatch.setenv('PYG_HOPFIELD_OFFLINE', '1')
-    with pytest.raises(FileNotFoundError, match='u1.base.*PYG_HOPFIELD_DATA'
-                       '.*ml-100k.zip'):
+    with pytest.raises(
+        FileNotFoundError, match='u1.base.*PYG_HOPFIELD_DATA.*ml-100k.zip'
+    ):
         MovieLens100K(str(tmp_path), log=False)
 
 
@@ -60,5 +69,4 @@ def test_real_counts(data_mirror, cache_root):
     # Every user rated at least 20 movies:
     assert torch.bincount(data.interaction_index[0]).min() == 20
     assert data.edge_index.size(1) == 200_000
-    assert osp.isfile(osp.join(cache_root, 'MovieLens100K', 'raw',
-                               'u1.base'))
+    assert osp.isfile(osp.join(cache_root, 'MovieLens100K', 'raw', 'u1.base'))

@@ -12,8 +12,11 @@ def test_blogcatalog_fake_mat(tmp_path):
     # Directed entry 0->1 only, duplicated 1-2, self-loop 3-3, isolated 4.
     network = sparse([0, 1, 2, 1, 3], [1, 2, 1, 2, 3], (5, 5))
     group = sparse([0, 1, 1, 2, 3, 4], [0, 0, 2, 1, 2, 0], (5, 3))
-    write_mat(str(tmp_path / 'BlogCatalog' / 'raw' / 'blogcatalog.mat'),
-              network=network, group=group)
+    write_mat(
+        str(tmp_path / 'BlogCatalog' / 'raw' / 'blogcatalog.mat'),
+        network=network,
+        group=group,
+    )
 
     dataset = BlogCatalog(str(tmp_path), log=False)
     assert str(dataset) == 'BlogCatalog()'
@@ -24,17 +27,26 @@ def test_blogcatalog_fake_mat(tmp_path):
     assert data.edge_index.tolist() == [[0, 1, 1, 2], [1, 0, 2, 1]]
     assert 'edge_weight' not in data
     assert data.y.dtype == torch.float
-    assert data.y.tolist() == [[1, 0, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1],
-                               [1, 0, 0]]
+    assert data.y.tolist() == [
+        [1, 0, 0],
+        [1, 0, 1],
+        [0, 1, 0],
+        [0, 0, 1],
+        [1, 0, 0],
+    ]
 
 
 def test_wikipedia_pos_fake_weights(tmp_path):
     # Symmetric weighted matrix with a weighted self-loop.
-    network = sparse([0, 1, 1, 2, 2], [1, 0, 2, 1, 2], (3, 3),
-                     [0.5, 0.5, 2.0, 2.0, 7.0])
+    network = sparse(
+        [0, 1, 1, 2, 2], [1, 0, 2, 1, 2], (3, 3), [0.5, 0.5, 2.0, 2.0, 7.0]
+    )
     group = sparse([0, 1, 2], [0, 1, 1], (3, 2))
-    write_mat(str(tmp_path / 'Wikipedia' / 'raw' / 'POS.mat'),
-              network=network, group=group)
+    write_mat(
+        str(tmp_path / 'Wikipedia' / 'raw' / 'POS.mat'),
+        network=network,
+        group=group,
+    )
 
     data = WikipediaPOS(str(tmp_path), log=False)[0]
     assert data.edge_index.tolist() == [[0, 1, 1, 2], [1, 0, 2, 1]]
@@ -42,13 +54,18 @@ def test_wikipedia_pos_fake_weights(tmp_path):
 
 
 def test_mat_missing_key_and_truncated(tmp_path):
-    path = write_mat(str(tmp_path / 'PPI' / 'raw' / 'Homo_sapiens.mat'),
-                     net=sparse([0], [1], (2, 2)))
-    with pytest.raises(RuntimeError, match="no variable"):
+    path = write_mat(
+        str(tmp_path / 'PPI' / 'raw' / 'Homo_sapiens.mat'),
+        net=sparse([0], [1], (2, 2)),
+    )
+    with pytest.raises(RuntimeError, match='no variable'):
         Node2VecPPI(str(tmp_path), log=False)
 
-    write_mat(path, network=sparse([0, 1], [1, 0], (2, 2)),
-              group=sparse([0, 1], [0, 0], (2, 1)))
+    write_mat(
+        path,
+        network=sparse([0, 1], [1, 0], (2, 2)),
+        group=sparse([0, 1], [0, 0], (2, 1)),
+    )
     truncate(path, 0.3)
     with pytest.raises(RuntimeError, match='Homo_sapiens.mat'):
         Node2VecPPI(str(tmp_path), log=False)
@@ -56,9 +73,11 @@ def test_mat_missing_key_and_truncated(tmp_path):
 
 def test_mirror_checksum_mismatch_names_file(tmp_path, monkeypatch):
     mirror = tmp_path / 'mirror'
-    bad = write_mat(str(mirror / 'blogcatalog' / 'blogcatalog.mat'),
-                    network=sparse([0], [1], (2, 2)),
-                    group=sparse([0], [0], (2, 1)))
+    bad = write_mat(
+        str(mirror / 'blogcatalog' / 'blogcatalog.mat'),
+        network=sparse([0], [1], (2, 2)),
+        group=sparse([0], [0], (2, 1)),
+    )
     monkeypatch.setenv('PYG_HOPFIELD_DATA', str(mirror))
     root = tmp_path / 'root'
     with pytest.raises(RuntimeError, match='Checksum mismatch') as info:

@@ -33,17 +33,20 @@ def test_ogbl_ddi_fake_layout(tmp_path, monkeypatch):
     edges = [[0, 1], [2, 1], [3, 4], [0, 2]]
     _write_ogb_graph(str(folder), edges, 6)
     for split in ['valid', 'test']:
-        torch.save({'edge': np.array([[4, 5]]),
-                    'edge_neg': np.array([[0, 5]])},
-                   str(folder / 'split' / 'target' / f'{split}.pt'))
+        torch.save(
+            {'edge': np.array([[4, 5]]), 'edge_neg': np.array([[0, 5]])},
+            str(folder / 'split' / 'target' / f'{split}.pt'),
+        )
 
     dataset = load('ogbl_ddi', str(tmp_path))
     assert isinstance(dataset, OGBLinkDataset)
     assert str(dataset) == "OGBLinkDataset(name='ogbl-ddi')"
     data = dataset[0]
     assert data.num_nodes == 6
-    assert data.edge_index.tolist() == [[0, 0, 1, 1, 2, 2, 3, 4],
-                                        [1, 2, 0, 2, 0, 1, 4, 3]]
+    assert data.edge_index.tolist() == [
+        [0, 0, 1, 1, 2, 2, 3, 4],
+        [1, 2, 0, 2, 0, 1, 4, 3],
+    ]
     assert dataset.train_split_inferred
     split = dataset.get_edge_split()
     assert split['train']['edge'].tolist() == edges
@@ -62,19 +65,19 @@ def test_ogbn_arxiv_fake_layout(tmp_path, monkeypatch):
     # Directed citations incl. a reciprocal pair and a self-citation.
     edges = [[0, 1], [1, 0], [2, 1], [3, 3], [3, 0]]
     _write_ogb_graph(str(folder), edges, 4)
-    _csv_gz(str(folder / 'raw' / 'node-feat.csv.gz'),
-            [[0.5, 1.0]] * 4)
+    _csv_gz(str(folder / 'raw' / 'node-feat.csv.gz'), [[0.5, 1.0]] * 4)
     _csv_gz(str(folder / 'raw' / 'node-label.csv.gz'), [[0], [2], [1], [2]])
     _csv_gz(str(folder / 'raw' / 'node_year.csv.gz'), [[2019]] * 4)
     for split, idx in [('train', [0, 1]), ('valid', [2]), ('test', [3])]:
-        _csv_gz(str(folder / 'split' / 'time' / f'{split}.csv.gz'),
-                [[i] for i in idx])
+        _csv_gz(
+            str(folder / 'split' / 'time' / f'{split}.csv.gz'),
+            [[i] for i in idx],
+        )
 
     dataset = OGBNodeDataset(str(tmp_path), 'OGBN-ARXIV')
     data = dataset[0]
     # Symmetrised pairs {0, 1}, {1, 2}, {0, 3}; the self-citation is gone.
-    assert data.edge_index.tolist() == [[0, 0, 1, 1, 2, 3],
-                                        [1, 3, 0, 2, 1, 0]]
+    assert data.edge_index.tolist() == [[0, 0, 1, 1, 2, 3], [1, 3, 0, 2, 1, 0]]
     assert data.is_coalesced() and not data.has_self_loops()
     assert data.y.tolist() == [0, 2, 1, 2]
     assert data.x.size() == (4, 2)
@@ -84,8 +87,9 @@ def test_ogbn_arxiv_fake_layout(tmp_path, monkeypatch):
 def test_ogb_missing_offline(tmp_path, monkeypatch):
     monkeypatch.setenv('PYG_HOPFIELD_DATA', str(tmp_path / 'mirror'))
     monkeypatch.setenv('PYG_HOPFIELD_OFFLINE', '1')
-    with pytest.raises(FileNotFoundError,
-                       match=r'ogbl-collab.*ogbl_collab.*PYG_HOPFIELD_DATA'):
+    with pytest.raises(
+        FileNotFoundError, match=r'ogbl-collab.*ogbl_collab.*PYG_HOPFIELD_DATA'
+    ):
         load('ogbl-collab', str(tmp_path / 'root'))
 
 
@@ -105,8 +109,8 @@ def test_real_ogbl_ddi(data_mirror, cache_root):
     # train.pt is missing from the mirror: reconstructed (inferred) in root.
     assert dataset.train_split_inferred
     assert not osp.exists(
-        osp.join(data_mirror, 'ogb', 'ogbl_ddi', 'split', 'target',
-                 'train.pt'))
+        osp.join(data_mirror, 'ogb', 'ogbl_ddi', 'split', 'target', 'train.pt')
+    )
     split = dataset.get_edge_split()
     assert split['train']['edge'].size() == (1067911, 2)
     assert split['valid']['edge'].size() == (133489, 2)

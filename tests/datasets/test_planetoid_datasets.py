@@ -6,12 +6,16 @@ from torch_geometric.io.planetoid import edge_index_from_dict, read_file
 from pyg_hopfield.datasets import PlanetoidDataset, load
 
 
-@pytest.mark.parametrize('name,nodes,edges,features,classes', [
-    ('Cora', 2708, 5278, 1433, 7),
-    ('citeseer', 3327, 4552, 3703, 6),
-])
-def test_real_planetoid_counts(data_mirror, cache_root, name, nodes, edges,
-                               features, classes):
+@pytest.mark.parametrize(
+    'name,nodes,edges,features,classes',
+    [
+        ('Cora', 2708, 5278, 1433, 7),
+        ('citeseer', 3327, 4552, 3703, 6),
+    ],
+)
+def test_real_planetoid_counts(
+    data_mirror, cache_root, name, nodes, edges, features, classes
+):
     dataset = load(name, cache_root)
     assert isinstance(dataset, PlanetoidDataset)
     data = dataset[0]

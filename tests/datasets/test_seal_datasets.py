@@ -22,9 +22,10 @@ def test_seal_fake_mat(tmp_path):
 
 
 def test_seal_truncated_mat_names_file(tmp_path):
-    path = write_mat(str(tmp_path / 'Power' / 'raw' / 'Power.mat'),
-                     net=sparse(list(range(50)), list(range(1, 51)),
-                                (51, 51)))
+    path = write_mat(
+        str(tmp_path / 'Power' / 'raw' / 'Power.mat'),
+        net=sparse(list(range(50)), list(range(1, 51)), (51, 51)),
+    )
     truncate(path, 0.4)
     with pytest.raises(RuntimeError, match='Power.mat'):
         SEALDataset(str(tmp_path), 'Power', log=False)
@@ -50,8 +51,10 @@ def test_missing_file_says_where_to_put_it(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError) as info:
         SEALDataset(str(tmp_path / 'root'), 'Celegans', log=False)
     msg = str(info.value)
-    assert osp.join(str(tmp_path), 'root', 'Celegans', 'raw',
-                    'Celegans.mat') in msg
+    assert (
+        osp.join(str(tmp_path), 'root', 'Celegans', 'raw', 'Celegans.mat')
+        in msg
+    )
     assert 'PYG_HOPFIELD_DATA' in msg and '<mirror>/seal/Celegans.mat' in msg
     assert 'https://raw.githubusercontent.com/muhanzhang/SEAL/' in msg
 
@@ -93,19 +96,24 @@ def test_download_failure_is_a_clear_error(tmp_path, monkeypatch):
         raise OSError('network is unreachable')
 
     monkeypatch.setattr(base, 'download_url', no_network)
-    with pytest.raises(FileNotFoundError, match='download failed.*'
-                       'unreachable.*Either put it at'):
+    with pytest.raises(
+        FileNotFoundError,
+        match='download failed.*unreachable.*Either put it at',
+    ):
         SEALDataset(str(tmp_path), 'PB', log=False)
 
 
-@pytest.mark.parametrize('name,nodes,edges', [
-    ('USAir', 332, 2126),
-    ('PB', 1222, 16714),
-    ('Power', 4941, 6594),
-    ('Celegans', 297, 2148),
-    ('C.Ele', 297, 2148),
-    ('arXiv', 18772, 198050),
-])
+@pytest.mark.parametrize(
+    'name,nodes,edges',
+    [
+        ('USAir', 332, 2126),
+        ('PB', 1222, 16714),
+        ('Power', 4941, 6594),
+        ('Celegans', 297, 2148),
+        ('C.Ele', 297, 2148),
+        ('arXiv', 18772, 198050),
+    ],
+)
 def test_real_seal_counts(data_mirror, cache_root, name, nodes, edges):
     data = load(name, cache_root, log=False)[0]
     assert data.num_nodes == nodes

@@ -8,21 +8,26 @@ from dataset_helpers import truncate, write_text
 from pyg_hopfield.datasets import SNAPCollaboration
 from pyg_hopfield.datasets._base import read_edge_list
 
-SNAP_TEXT = ('# Directed graph (each unordered pair of nodes is saved once): '
-             'CA-Fake.txt\r\n'
-             '# Nodes: 5 Edges: 9\r\n'
-             '# FromNodeId\tToNodeId\r\n'
-             '30\t7\r\n7\t30\r\n30\t1000\r\n1000\t30\r\n'
-             '30\t7\r\n'  # duplicate
-             '42\t42\r\n'  # self-loop of a node with no other edge
-             '7\t7\r\n'  # self-loop
-             '5\t1000\r\n1000\t5\r\n')
+SNAP_TEXT = (
+    '# Directed graph (each unordered pair of nodes is saved once): '
+    'CA-Fake.txt\r\n'
+    '# Nodes: 5 Edges: 9\r\n'
+    '# FromNodeId\tToNodeId\r\n'
+    '30\t7\r\n7\t30\r\n30\t1000\r\n1000\t30\r\n'
+    '30\t7\r\n'  # duplicate
+    '42\t42\r\n'  # self-loop of a node with no other edge
+    '7\t7\r\n'  # self-loop
+    '5\t1000\r\n1000\t5\r\n'
+)
 
 
 @pytest.mark.parametrize('compress', [False, True])
 def test_snap_fake_relabel_dedup_loops(tmp_path, compress):
-    write_text(str(tmp_path / 'HepTh' / 'raw' / 'ca-HepTh.txt.gz'), SNAP_TEXT,
-               compress)
+    write_text(
+        str(tmp_path / 'HepTh' / 'raw' / 'ca-HepTh.txt.gz'),
+        SNAP_TEXT,
+        compress,
+    )
 
     dataset = SNAPCollaboration(str(tmp_path), 'hepth', log=False)
     assert str(dataset) == "SNAPCollaboration(name='HepTh')"
@@ -37,30 +42,44 @@ def test_snap_fake_relabel_dedup_loops(tmp_path, compress):
     # Map back to SNAP ids:
     snap = data.node_id[data.edge_index]
     assert set(map(tuple, snap.t().tolist())) == {
-        (7, 30), (30, 7), (30, 1000), (1000, 30), (5, 1000), (1000, 5)}
+        (7, 30),
+        (30, 7),
+        (30, 1000),
+        (1000, 30),
+        (5, 1000),
+        (1000, 5),
+    }
     assert torch.searchsorted(data.node_id, torch.tensor([42])).item() == 3
 
 
 def test_snap_space_separated_without_header(tmp_path):
     # The layout of the AstroPh course copy: spaces, no header, reshuffled.
-    write_text(str(tmp_path / 'AstroPh' / 'raw' / 'ca-AstroPh.txt.gz'),
-               '9 3\n3 9\n3 4\n4 3\n', compress=True)
+    write_text(
+        str(tmp_path / 'AstroPh' / 'raw' / 'ca-AstroPh.txt.gz'),
+        '9 3\n3 9\n3 4\n4 3\n',
+        compress=True,
+    )
     data = SNAPCollaboration(str(tmp_path), 'AstroPh', log=False)[0]
     assert data.node_id.tolist() == [3, 4, 9]
     assert data.edge_index.tolist() == [[0, 0, 1, 2], [1, 2, 0, 0]]
 
 
 def test_snap_truncated_line_names_file(tmp_path):
-    path = write_text(str(tmp_path / 'GrQc' / 'raw' / 'ca-GrQc.txt'),
-                      '# header\n1\t2\n2\t1\n3\t')
+    path = write_text(
+        str(tmp_path / 'GrQc' / 'raw' / 'ca-GrQc.txt'),
+        '# header\n1\t2\n2\t1\n3\t',
+    )
     with pytest.raises(RuntimeError, match='ca-GrQc.txt') as info:
         SNAPCollaboration(str(tmp_path), 'GrQc', log=False)
     assert path in str(info.value)
 
 
 def test_snap_truncated_gzip_names_file(tmp_path):
-    path = write_text(str(tmp_path / 'HepTh' / 'raw' / 'ca-HepTh.txt.gz'),
-                      SNAP_TEXT * 200, compress=True)
+    path = write_text(
+        str(tmp_path / 'HepTh' / 'raw' / 'ca-HepTh.txt.gz'),
+        SNAP_TEXT * 200,
+        compress=True,
+    )
     truncate(path, 0.5)
     with pytest.raises(RuntimeError, match='ca-HepTh.txt.gz'):
         SNAPCollaboration(str(tmp_path), 'HepTh', log=False)
@@ -82,8 +101,9 @@ SNAP_COUNTS = [
 
 
 @pytest.mark.parametrize('name,nodes,edges,loops,file', SNAP_COUNTS)
-def test_real_snap_counts(data_mirror, cache_root, name, nodes, edges, loops,
-                          file):
+def test_real_snap_counts(
+    data_mirror, cache_root, name, nodes, edges, loops, file
+):
     # SNAP's count from the raw file: unordered pairs incl. self-loops.
     raw = read_edge_list(osp.join(data_mirror, file))
     pairs = np.unique(np.sort(raw, axis=1), axis=0)

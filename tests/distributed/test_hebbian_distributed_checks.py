@@ -1,5 +1,6 @@
 r"""The sharded Hebbian propagation checks its arguments once and raises the
 same error on every rank (issue #16)."""
+
 import os
 import socket
 
@@ -13,21 +14,42 @@ EDGE_INDEX = torch.tensor([[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]])
 
 # (arguments of rank 0, arguments of rank 1, expected message)
 CASES = [
-    (dict(embedding_dim=0), dict(embedding_dim=0),
-     "'embedding_dim' must be >= 1 (got 0) (on rank 0)"),
-    (dict(num_iterations=-1), dict(),
-     "'num_iterations' must be >= 0 (got -1) (on rank 0)"),
+    (
+        dict(embedding_dim=0),
+        dict(embedding_dim=0),
+        "'embedding_dim' must be >= 1 (got 0) (on rank 0)",
+    ),
+    (
+        dict(num_iterations=-1),
+        dict(),
+        "'num_iterations' must be >= 0 (got -1) (on rank 0)",
+    ),
     (dict(), dict(lr=-1.0), "'lr' must be > 0.0 (got -1.0) (on rank 1)"),
-    (dict(), dict(variance=float('inf')),
-     "'variance' must be a finite number (got inf) (on rank 1)"),
-    (dict(negative_weight=float('nan')), dict(),
-     "'negative_weight' must be a finite number (got nan) (on rank 0)"),
-    (dict(seed=0), dict(seed=1),
-     "'seed' must be the same on every rank, got 0, 1"),
-    (dict(num_nodes=4), dict(num_nodes=5),
-     "'num_nodes' must be the same on every rank, got 4, 5"),
-    (dict(), dict(transition='sym'),
-     "'transition' must be the same on every rank"),
+    (
+        dict(),
+        dict(variance=float('inf')),
+        "'variance' must be a finite number (got inf) (on rank 1)",
+    ),
+    (
+        dict(negative_weight=float('nan')),
+        dict(),
+        "'negative_weight' must be a finite number (got nan) (on rank 0)",
+    ),
+    (
+        dict(seed=0),
+        dict(seed=1),
+        "'seed' must be the same on every rank, got 0, 1",
+    ),
+    (
+        dict(num_nodes=4),
+        dict(num_nodes=5),
+        "'num_nodes' must be the same on every rank, got 4, 5",
+    ),
+    (
+        dict(),
+        dict(transition='sym'),
+        "'transition' must be the same on every rank",
+    ),
 ]
 
 
@@ -44,14 +66,16 @@ def _worker(rank, world_size, port, out_dir):
     messages = []
     try:
         for case in CASES:
-            kwargs = dict(num_nodes=4, embedding_dim=3, num_iterations=2,
-                          seed=0)
+            kwargs = dict(
+                num_nodes=4, embedding_dim=3, num_iterations=2, seed=0
+            )
             kwargs.update(case[rank])
             num_nodes = kwargs.pop('num_nodes')
             embedding_dim = kwargs.pop('embedding_dim')
             try:
-                hebbian_propagation(EDGE_INDEX, num_nodes, embedding_dim,
-                                    **kwargs)
+                hebbian_propagation(
+                    EDGE_INDEX, num_nodes, embedding_dim, **kwargs
+                )
                 messages.append(None)
             except ValueError as e:
                 messages.append(str(e))
@@ -64,8 +88,9 @@ def _worker(rank, world_size, port, out_dir):
 
 
 def test_bad_or_differing_arguments_raise_on_every_rank(tmp_path):
-    mp.spawn(_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2,
-             join=True)
+    mp.spawn(
+        _worker, args=(2, _free_port(), str(tmp_path)), nprocs=2, join=True
+    )
     rank0 = torch.load(tmp_path / '0.pt')
     rank1 = torch.load(tmp_path / '1.pt')
     assert rank0 == rank1  # the same error everywhere

@@ -58,15 +58,17 @@ def test_blogcatalog_torch_solver_equals_liblinear(data_mirror):
     # same one-vs-rest models, so the top-k predictions and F1 agree.
     from pyg_hopfield.evaluation import node_classification
 
-    mat = scipy.io.loadmat(osp.join(data_mirror, 'blogcatalog',
-                                    'blogcatalog.mat'))
+    mat = scipy.io.loadmat(
+        osp.join(data_mirror, 'blogcatalog', 'blogcatalog.mat')
+    )
     adj = mat['network'].tocsr().astype(np.float32)
     y = torch.from_numpy(np.asarray(mat['group'].todense())).long()
     gen = np.random.default_rng(0)
     embedding = torch.from_numpy(adj @ gen.standard_normal((10312, 32)))
     ref = node_classification(embedding, y, num_runs=1, normalize=True)
-    out = node_classification(embedding, y, num_runs=1, normalize=True,
-                              solver='torch')
+    out = node_classification(
+        embedding, y, num_runs=1, normalize=True, solver='torch'
+    )
     assert 15.0 < ref['micro_f1'] < 40.0
     assert out['micro_f1'] == pytest.approx(ref['micro_f1'], abs=0.05)
     assert out['macro_f1'] == pytest.approx(ref['macro_f1'], abs=0.05)

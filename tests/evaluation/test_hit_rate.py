@@ -158,9 +158,10 @@ def test_leave_one_out_is_stricter():
     assert hit_rate_at_k(embedding, histories, k=1) == 1.0
     loo = hit_rate_at_k(embedding, histories, k=1, protocol='leave-one-out')
     assert 0.1 < loo < 0.6
-    assert hit_rate_at_k(
-        embedding, histories, k=4, protocol='leave-one-out'
-    ) == 1.0
+    assert (
+        hit_rate_at_k(embedding, histories, k=4, protocol='leave-one-out')
+        == 1.0
+    )
 
 
 def test_candidate_embedding_popularity():
@@ -169,7 +170,10 @@ def test_candidate_embedding_popularity():
     candidate = torch.tensor([[1.0], [2.0], [3.0], [9.0]])
     histories = [torch.tensor([0, 3]), torch.tensor([1, 2])]
     out = hit_rate_at_k(
-        query, histories, k=1, protocol='leave-one-out',
+        query,
+        histories,
+        k=1,
+        protocol='leave-one-out',
         candidate_embedding=candidate,
     )
     # User 0 hits iff its seed is 0 (target 3); user 1 never hits.
@@ -182,10 +186,13 @@ def test_bad_protocol_and_candidates():
     histories = [torch.tensor([0, 1])]
     with pytest.raises(ValueError, match="'protocol' must be one of"):
         hit_rate_at_k(embedding, histories, protocol='loo')
-    with pytest.raises(ValueError, match="'candidate_embedding' must have "
-                       "the shape"):
-        hit_rate_at_k(embedding, histories,
-                      candidate_embedding=torch.randn(11, 2))
+    with pytest.raises(
+        ValueError, match="'candidate_embedding' must have the shape"
+    ):
+        hit_rate_at_k(
+            embedding, histories, candidate_embedding=torch.randn(11, 2)
+        )
     with pytest.raises(ValueError, match='two distinct items'):
-        hit_rate_at_k(embedding, [torch.tensor([1, 1])],
-                      protocol='leave-one-out')
+        hit_rate_at_k(
+            embedding, [torch.tensor([1, 1])], protocol='leave-one-out'
+        )

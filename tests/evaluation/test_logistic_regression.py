@@ -24,9 +24,9 @@ def test_fit_equals_liblinear_optimum(C):
     x, y = _problem()
     w = fit_one_vs_rest(x, y, C=C, tol=1e-9)
     for c in range(y.size(1)):
-        ref = LogisticRegression(solver='liblinear', C=C, tol=1e-12,
-                                 max_iter=100_000).fit(x.numpy(),
-                                                       y[:, c].numpy())
+        ref = LogisticRegression(
+            solver='liblinear', C=C, tol=1e-12, max_iter=100_000
+        ).fit(x.numpy(), y[:, c].numpy())
         expected = np.concatenate([ref.coef_[0], ref.intercept_])
         assert np.allclose(w[:, c].numpy(), expected, atol=1e-6)
 
@@ -46,7 +46,7 @@ def test_torch_solver_gives_liblinear_scores(multilabel):
     gen = torch.Generator().manual_seed(1)
     embedding = torch.randn(300, 8, generator=gen)
     if multilabel:
-        y = (embedding[:, :5] + torch.randn(300, 5, generator=gen) > 0.5)
+        y = embedding[:, :5] + torch.randn(300, 5, generator=gen) > 0.5
         y = y.float()
         y[y.sum(1) == 0, 0] = 1.0
     else:

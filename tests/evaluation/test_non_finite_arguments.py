@@ -1,4 +1,5 @@
 r"""The evaluation functions refuse non-finite arguments (issue #16)."""
+
 import pytest
 import torch
 
@@ -17,13 +18,16 @@ def test_node_classification_refuses_non_finite_C(value):
         node_classification(embedding, y, num_runs=1, C=value)
 
 
-@pytest.mark.parametrize('kwargs,match', [
-    ({'C': float('inf')}, "'C' must be a finite number"),
-    ({'C': 0.0}, "'C' must be > 0.0"),
-    ({'tol': float('nan')}, "'tol' must be a finite number"),
-    ({'max_iter': -1}, "'max_iter' must be >= 0"),
-    ({'max_cg_iter': 0}, "'max_cg_iter' must be >= 1"),
-])
+@pytest.mark.parametrize(
+    'kwargs,match',
+    [
+        ({'C': float('inf')}, "'C' must be a finite number"),
+        ({'C': 0.0}, "'C' must be > 0.0"),
+        ({'tol': float('nan')}, "'tol' must be a finite number"),
+        ({'max_iter': -1}, "'max_iter' must be >= 0"),
+        ({'max_cg_iter': 0}, "'max_cg_iter' must be >= 1"),
+    ],
+)
 def test_fit_one_vs_rest_refuses_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         fit_one_vs_rest(X, Y, **kwargs)

@@ -3,6 +3,7 @@ and tiny graphs written in the on-disk layout that :mod:`ogb`'s
 :class:`PygLinkPropPredDataset` / :class:`PygNodePropPredDataset` read
 (``<root>/<name with _>/raw/*.csv.gz``, ``split/<type>/...``,
 ``RELEASE_v1.txt``), so no download is attempted."""
+
 import importlib.util
 import os
 import os.path as osp
@@ -25,8 +26,9 @@ def _import_example(name: str):
 
 def _csv(path: str, array) -> None:
     os.makedirs(osp.dirname(path), exist_ok=True)
-    pd.DataFrame(np.asarray(array)).to_csv(path, header=False, index=False,
-                                           compression='gzip')
+    pd.DataFrame(np.asarray(array)).to_csv(
+        path, header=False, index=False, compression='gzip'
+    )
 
 
 def _release(folder: str) -> None:
@@ -50,7 +52,7 @@ def _split_pairs(edge: np.ndarray, num_nodes: int, seed: int):
     rng = np.random.default_rng(seed)
     edge = edge[rng.permutation(len(edge))]
     n = len(edge) // 10
-    valid, test, train = edge[:n], edge[n:2 * n], edge[2 * n:]
+    valid, test, train = edge[:n], edge[n : 2 * n], edge[2 * n :]
     existing = {tuple(e) for e in edge.tolist()}
     neg = []
     while len(neg) < 4 * n:
@@ -58,17 +60,19 @@ def _split_pairs(edge: np.ndarray, num_nodes: int, seed: int):
         if (a, b) not in existing:
             neg.append((a, b))
     neg = np.asarray(neg, dtype=np.int64)
-    return train, valid, test, neg[:2 * n], neg[2 * n:]
+    return train, valid, test, neg[: 2 * n], neg[2 * n :]
 
 
-def write_ogbl(root: str, name: str, num_nodes: int = 60,
-               seed: int = 0) -> str:
+def write_ogbl(
+    root: str, name: str, num_nodes: int = 60, seed: int = 0
+) -> str:
     r"""Writes a tiny :obj:`ogbl-ddi` or :obj:`ogbl-collab` folder."""
     folder = osp.join(root, name.replace('-', '_'))
     raw = osp.join(folder, 'raw')
     edge, _ = _planted_graph(num_nodes, 3, seed)
     train, valid, test, valid_neg, test_neg = _split_pairs(
-        edge, num_nodes, seed)
+        edge, num_nodes, seed
+    )
     _csv(osp.join(raw, 'edge.csv.gz'), train)
     _csv(osp.join(raw, 'num-node-list.csv.gz'), [num_nodes])
     _csv(osp.join(raw, 'num-edge-list.csv.gz'), [len(train)])
@@ -79,18 +83,23 @@ def write_ogbl(root: str, name: str, num_nodes: int = 60,
     }
     if name == 'ogbl-collab':
         rng = np.random.default_rng(seed)
-        _csv(osp.join(raw, 'node-feat.csv.gz'),
-             rng.standard_normal((num_nodes, 8)).astype(np.float32))
+        _csv(
+            osp.join(raw, 'node-feat.csv.gz'),
+            rng.standard_normal((num_nodes, 8)).astype(np.float32),
+        )
         weight = rng.integers(1, 4, size=(len(train), 1))
         year = rng.integers(2000, 2018, size=(len(train), 1))
         _csv(osp.join(raw, 'edge_weight.csv.gz'), weight)
         _csv(osp.join(raw, 'edge_year.csv.gz'), year)
-        splits['train'].update(weight=weight.reshape(-1),
-                               year=year.reshape(-1))
+        splits['train'].update(
+            weight=weight.reshape(-1), year=year.reshape(-1)
+        )
         for split in ['valid', 'test']:
             size = len(splits[split]['edge'])
-            splits[split].update(weight=np.ones(size, dtype=np.int64),
-                                 year=np.full(size, 2019, dtype=np.int64))
+            splits[split].update(
+                weight=np.ones(size, dtype=np.int64),
+                year=np.full(size, 2019, dtype=np.int64),
+            )
         split_dir = osp.join(folder, 'split', 'time')
     else:
         split_dir = osp.join(folder, 'split', 'target')
@@ -101,8 +110,9 @@ def write_ogbl(root: str, name: str, num_nodes: int = 60,
     return folder
 
 
-def write_ogbn_arxiv(root: str, num_nodes: int = 90, num_classes: int = 40,
-                     seed: int = 0) -> str:
+def write_ogbn_arxiv(
+    root: str, num_nodes: int = 90, num_classes: int = 40, seed: int = 0
+) -> str:
     r"""Writes a tiny :obj:`ogbn-arxiv` folder (directed edges, 128
     features, labels in :obj:`[0, 40)`, a time split)."""
     folder = osp.join(root, 'ogbn_arxiv')
@@ -117,15 +127,17 @@ def write_ogbn_arxiv(root: str, num_nodes: int = 90, num_classes: int = 40,
     _csv(osp.join(raw, 'num-node-list.csv.gz'), [num_nodes])
     _csv(osp.join(raw, 'num-edge-list.csv.gz'), [len(edge)])
     _csv(osp.join(raw, 'node-feat.csv.gz'), feat)
-    _csv(osp.join(raw, 'node_year.csv.gz'),
-         rng.integers(2000, 2021, size=(num_nodes, 1)))
+    _csv(
+        osp.join(raw, 'node_year.csv.gz'),
+        rng.integers(2000, 2021, size=(num_nodes, 1)),
+    )
     _csv(osp.join(raw, 'node-label.csv.gz'), label.reshape(-1, 1))
     perm = rng.permutation(num_nodes)
     n = num_nodes // 5
     split_dir = osp.join(folder, 'split', 'time')
-    _csv(osp.join(split_dir, 'train.csv.gz'), np.sort(perm[2 * n:]))
+    _csv(osp.join(split_dir, 'train.csv.gz'), np.sort(perm[2 * n :]))
     _csv(osp.join(split_dir, 'valid.csv.gz'), np.sort(perm[:n]))
-    _csv(osp.join(split_dir, 'test.csv.gz'), np.sort(perm[n:2 * n]))
+    _csv(osp.join(split_dir, 'test.csv.gz'), np.sort(perm[n : 2 * n]))
     _release(folder)
     return folder
 
@@ -147,6 +159,7 @@ def offline(monkeypatch):
 def ogb_folder(tmp_path):
     r"""Writes the tiny OGB folder of a dataset name under :obj:`tmp_path`
     and returns :obj:`tmp_path` (the :obj:`root`)."""
+
     def write(name: str) -> str:
         if name == 'ogbn-arxiv':
             write_ogbn_arxiv(str(tmp_path))

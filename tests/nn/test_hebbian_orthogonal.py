@@ -9,13 +9,19 @@ def two_components(num_big: int = 24, seed: int = 0):
     # A random graph on `num_big` nodes plus a triangle and an isolated
     # node, both directions listed.
     gen = torch.Generator().manual_seed(seed)
-    src = torch.randint(0, num_big, (80, ), generator=gen)
-    dst = torch.randint(0, num_big, (80, ), generator=gen)
+    src = torch.randint(0, num_big, (80,), generator=gen)
+    dst = torch.randint(0, num_big, (80,), generator=gen)
     ring = torch.arange(num_big)
-    src = torch.cat([src, ring, torch.tensor([num_big, num_big + 1,
-                                              num_big + 2])])
-    dst = torch.cat([dst, (ring + 1) % num_big,
-                     torch.tensor([num_big + 1, num_big + 2, num_big])])
+    src = torch.cat(
+        [src, ring, torch.tensor([num_big, num_big + 1, num_big + 2])]
+    )
+    dst = torch.cat(
+        [
+            dst,
+            (ring + 1) % num_big,
+            torch.tensor([num_big + 1, num_big + 2, num_big]),
+        ]
+    )
     keep = src != dst
     edge_index = torch.stack([src[keep], dst[keep]])
     edge_index = torch.cat([edge_index, edge_index.flip(0)], dim=1)
@@ -49,15 +55,21 @@ def reference(edge_index, num_nodes, dim, keep_degree, alpha):
 @pytest.mark.parametrize('alpha', [0.5, 1.0])
 def test_converges_to_the_deflated_spectral_embedding(keep_degree, alpha):
     edge_index, num_nodes = two_components()
-    model = HebbianPropagation(num_nodes, 2, num_iterations=300,
-                               degree_direction=keep_degree,
-                               eigenvalue_exponent=alpha, seed=0)
+    model = HebbianPropagation(
+        num_nodes,
+        2,
+        num_iterations=300,
+        degree_direction=keep_degree,
+        eigenvalue_exponent=alpha,
+        seed=0,
+    )
     out = model(edge_index)
     expected, _ = reference(edge_index, num_nodes, 2, keep_degree, alpha)
     # Inner products are basis-free: compare the Gram matrices (float32
     # propagation against a float64 eigendecomposition).
-    assert torch.allclose(out.double() @ out.double().t(),
-                          expected @ expected.t(), atol=5e-4)
+    assert torch.allclose(
+        out.double() @ out.double().t(), expected @ expected.t(), atol=5e-4
+    )
 
 
 def test_ritz_values_and_trivial_directions():
@@ -65,10 +77,15 @@ def test_ritz_values_and_trivial_directions():
     model = HebbianPropagation(num_nodes, 4, num_iterations=300, seed=0)
     adj_t, _, degree, labels = model.transition_matrix(edge_index)
     assert labels.unique().numel() == 3  # big part, triangle, isolated
-    _, ritz = HO.orthogonal_propagation(adj_t, degree, labels, 4, 300,
-                                        degree_direction=True,
-                                        generator=torch.Generator()
-                                        .manual_seed(0))
+    _, ritz = HO.orthogonal_propagation(
+        adj_t,
+        degree,
+        labels,
+        4,
+        300,
+        degree_direction=True,
+        generator=torch.Generator().manual_seed(0),
+    )
     _, expected = reference(edge_index, num_nodes, 4, True, 1.0)
     assert torch.allclose(ritz.double(), expected, atol=1e-4)
     assert abs(float(ritz[0]) - 1.0) < 1e-5  # the kept degree direction
@@ -92,15 +109,18 @@ def test_degree_direction_auto_rule():
     full = torch.combinations(torch.arange(12)).t()
     full = torch.cat([full, full.flip(0)], dim=1)  # average degree 11
     assert HebbianPropagation(12, 2).keeps_degree_direction(full)
-    assert HebbianPropagation(12, 2, degree_direction=False) \
-        .keeps_degree_direction(full) is False
+    assert (
+        HebbianPropagation(
+            12, 2, degree_direction=False
+        ).keeps_degree_direction(full)
+        is False
+    )
 
 
 def test_seeded_bit_for_bit_and_more_columns_than_nodes():
     edge_index, num_nodes = two_components()
     a = HebbianPropagation(num_nodes, 8, seed=3)(edge_index)
-    assert torch.equal(a, HebbianPropagation(num_nodes, 8, seed=3)(
-        edge_index))
+    assert torch.equal(a, HebbianPropagation(num_nodes, 8, seed=3)(edge_index))
     wide = HebbianPropagation(num_nodes, num_nodes + 5, seed=0)(edge_index)
     assert wide.shape == (num_nodes, num_nodes + 5)
     assert torch.isfinite(wide).all() and torch.all(wide[:, num_nodes:] == 0)
@@ -109,8 +129,9 @@ def test_seeded_bit_for_bit_and_more_columns_than_nodes():
 def test_callback_counts_propagation_steps():
     edge_index, num_nodes = two_components()
     steps = []
-    HebbianPropagation(num_nodes, 4, num_iterations=19, filter_degree=8,
-                       seed=0)(edge_index, callback=steps.append)
+    HebbianPropagation(
+        num_nodes, 4, num_iterations=19, filter_degree=8, seed=0
+    )(edge_index, callback=steps.append)
     assert steps == list(range(19))
 
 
@@ -126,8 +147,9 @@ def test_cache_never_returns_another_graph():
         del weight
         weight2 = torch.rand(3000)
         fresh = HebbianPropagation.from_preset('paper', 300, 8, seed=0)
-        assert torch.equal(model(edge_index, weight2),
-                           fresh(edge_index, weight2))
+        assert torch.equal(
+            model(edge_index, weight2), fresh(edge_index, weight2)
+        )
     cached = model.transition_matrix(edge_index, weight2)
     assert model.transition_matrix(edge_index, weight2) is cached
     weight2.mul_(2.0)  # in place: the version counter changes
@@ -147,20 +169,24 @@ def test_dgl_like_graph_input():
             return num_nodes
 
     out = HebbianPropagation(num_nodes, 4, seed=0)(Graph())
-    assert torch.equal(out, HebbianPropagation(num_nodes, 4, seed=0)(
-        edge_index))
+    assert torch.equal(
+        out, HebbianPropagation(num_nodes, 4, seed=0)(edge_index)
+    )
 
 
-@pytest.mark.parametrize('kwargs,match', [
-    (dict(negative_weight=0.5), "'negative_weight=0.5'.*orthogonalize"),
-    (dict(gaussian='sample'), "'gaussian='sample''"),
-    (dict(transition='row'), "'transition='row''"),
-    (dict(normalize='iteration'), "normalize='iteration'"),
-    (dict(eigenvalue_exponent=-1.0), "'eigenvalue_exponent'"),
-    (dict(lr=float('inf')), "'lr' must be a finite number"),
-    (dict(filter_degree=0), "'filter_degree'"),
-    (dict(degree_direction='yes'), "'degree_direction'"),
-])
+@pytest.mark.parametrize(
+    'kwargs,match',
+    [
+        (dict(negative_weight=0.5), "'negative_weight=0.5'.*orthogonalize"),
+        (dict(gaussian='sample'), "'gaussian='sample''"),
+        (dict(transition='row'), "'transition='row''"),
+        (dict(normalize='iteration'), "normalize='iteration'"),
+        (dict(eigenvalue_exponent=-1.0), "'eigenvalue_exponent'"),
+        (dict(lr=float('inf')), "'lr' must be a finite number"),
+        (dict(filter_degree=0), "'filter_degree'"),
+        (dict(degree_direction='yes'), "'degree_direction'"),
+    ],
+)
 def test_bad_settings(kwargs, match):
     with pytest.raises(ValueError, match=match):
         HebbianPropagation(10, 4, **kwargs)
@@ -172,8 +198,9 @@ def test_bad_batch_and_overflow():
     with pytest.raises(ValueError, match="'batch'.*negative indices"):
         model(edge_index, batch=torch.tensor([-1]))
     assert model(edge_index, batch=torch.tensor([0, 2])).shape == (2, 4)
-    paper = HebbianPropagation.from_preset('paper', num_nodes, 4,
-                                           num_iterations=400, seed=0)
+    paper = HebbianPropagation.from_preset(
+        'paper', num_nodes, 4, num_iterations=400, seed=0
+    )
     with pytest.raises(ValueError, match='overflowed.*num_iterations=400'):
         paper(edge_index)
 
@@ -181,9 +208,11 @@ def test_bad_batch_and_overflow():
 def test_repr_and_presets():
     assert str(HebbianPropagation(10, 4)) == 'HebbianPropagation(10, 4)'
     model = HebbianPropagation.from_preset('improved', 10, 4)
-    assert str(model) == ("HebbianPropagation(10, 4, num_iterations=10, "
-                          "orthogonalize=False, gaussian='sample', "
-                          "normalize=True)")
+    assert str(model) == (
+        'HebbianPropagation(10, 4, num_iterations=10, '
+        "orthogonalize=False, gaussian='sample', "
+        'normalize=True)'
+    )
     with pytest.raises(ValueError, match="'preset' must be one of"):
         HebbianPropagation.from_preset('best', 10, 4)
 
@@ -198,8 +227,10 @@ def test_auto_iterations_rule():
     full = torch.combinations(torch.arange(12)).t()
     full = torch.cat([full, full.flip(0)], dim=1)  # average degree 11
     assert HebbianPropagation(12, 2).iterations_for(full) == 24
-    assert HebbianPropagation(12, 2, num_iterations=5).iterations_for(
-        full) == 5
+    assert (
+        HebbianPropagation(12, 2, num_iterations=5).iterations_for(full) == 5
+    )
     with pytest.raises(ValueError, match="'num_iterations'"):
-        HebbianPropagation(12, 2, num_iterations='auto', orthogonalize=False,
-                           transition='row')
+        HebbianPropagation(
+            12, 2, num_iterations='auto', orthogonalize=False, transition='row'
+        )

@@ -8,6 +8,7 @@ from torch_geometric.data import Data
 from torch_geometric.testing import withDevice
 
 from pyg_hopfield.nn import HebbianPropagation as Module
+from pyg_hopfield.nn import hebbian_functional as HF
 from pyg_hopfield.nn.hebbian_presets import preset_settings
 
 
@@ -15,32 +16,51 @@ def HebbianPropagation(*args, **kwargs):
     # This file tests the paper's update (preset 'paper'); the orthogonal
     # default is tested in test_hebbian_orthogonal.py.
     return Module(*args, **{**preset_settings('paper'), **kwargs})
-from pyg_hopfield.nn import hebbian_functional as HF
+
 
 # A path 0-1-2 plus a triangle 2-3-4 and the isolated node 5 (undirected).
-EDGE_INDEX = torch.tensor([[0, 1, 1, 2, 2, 3, 3, 4, 4, 2],
-                           [1, 0, 2, 1, 3, 2, 4, 3, 2, 4]])
+EDGE_INDEX = torch.tensor(
+    [[0, 1, 1, 2, 2, 3, 3, 4, 4, 2], [1, 0, 2, 1, 3, 2, 4, 3, 2, 4]]
+)
 # Directed, weighted, with a self-loop and a duplicate edge.
 DIRECTED = torch.tensor([[0, 0, 1, 2, 3, 3, 3], [1, 2, 2, 0, 3, 0, 0]])
 WEIGHT = torch.tensor([1.0, 3.0, 0.5, 2.0, 1.0, 0.25, 0.75])
 # An undirected ring of 30 nodes.
 _RING = torch.arange(30)
-RING = torch.cat([torch.stack([_RING, (_RING + 1) % 30]),
-                  torch.stack([(_RING + 1) % 30, _RING])], dim=1)
+RING = torch.cat(
+    [
+        torch.stack([_RING, (_RING + 1) % 30]),
+        torch.stack([(_RING + 1) % 30, _RING]),
+    ],
+    dim=1,
+)
 
 
-def reference(edge_index, num_nodes, dim, edge_weight=None, num_iterations=10,
-              lr=1.0, variance=10.0, variance_decay=1.1, negative_weight=0.5,
-              num_negative_samples=1, gaussian='sample', transition='row',
-              normalize=False, seed=0):
+def reference(
+    edge_index,
+    num_nodes,
+    dim,
+    edge_weight=None,
+    num_iterations=10,
+    lr=1.0,
+    variance=10.0,
+    variance_decay=1.1,
+    negative_weight=0.5,
+    num_negative_samples=1,
+    gaussian='sample',
+    transition='row',
+    normalize=False,
+    seed=0,
+):
     r"""A slow, literal per-edge implementation of the docstring equations
     (it shares only the random draws with the library)."""
     gen = torch.Generator().manual_seed(seed)
     x = HF.draw_init(num_nodes, dim, variance, gen, torch.device('cpu'))
     x = x.double()
     edges = edge_index.t().tolist()
-    weights = [1.0] * len(edges) if edge_weight is None else \
-        edge_weight.tolist()
+    weights = (
+        [1.0] * len(edges) if edge_weight is None else edge_weight.tolist()
+    )
     out_sum = [0.0] * num_nodes
     in_sum = [0.0] * num_nodes
     for (i, j), w in zip(edges, weights):
@@ -65,9 +85,15 @@ def reference(edge_index, num_nodes, dim, edge_weight=None, num_iterations=10,
         return math.exp(-(variance_decay**t) * (1.0 - cos))
 
     for t in range(num_iterations):
-        draws = HF.draw_iteration(num_nodes, dim, num_negative_samples,
-                                  negative_weight, gaussian, gen,
-                                  torch.device('cpu'))
+        draws = HF.draw_iteration(
+            num_nodes,
+            dim,
+            num_negative_samples,
+            negative_weight,
+            gaussian,
+            gen,
+            torch.device('cpu'),
+        )
         var_t = variance / variance_decay**t
         new = x.clone()
         for (i, j), p in merged.items():
@@ -75,8 +101,12 @@ def reference(edge_index, num_nodes, dim, edge_weight=None, num_iterations=10,
             new[j] += lr * p * g * x[i]
         if gaussian == 'sample':
             for j in range(num_nodes):
-                new[j] += lr * math.sqrt(var_t) * math.sqrt(sq[j]) * \
-                    draws.noise[j].double()
+                new[j] += (
+                    lr
+                    * math.sqrt(var_t)
+                    * math.sqrt(sq[j])
+                    * draws.noise[j].double()
+                )
         if draws.neg_dst is not None:
             for k, v in enumerate(draws.neg_dst.tolist()):
                 u = k % num_nodes
@@ -101,10 +131,12 @@ def whiten_reference(x):
 @pytest.mark.parametrize('whiten', [False, 'output', 'iteration'])
 @pytest.mark.parametrize('normalize', ['output', 'iteration'])
 def test_normalize_and_whiten_options(whiten, normalize):
-    kwargs = dict(num_iterations=3, lr=4.0, gaussian='none',
-                  negative_weight=0.0, seed=2)
-    out = HebbianPropagation(30, 4, normalize=normalize, whiten=whiten,
-                             **kwargs)(RING)
+    kwargs = dict(
+        num_iterations=3, lr=4.0, gaussian='none', negative_weight=0.0, seed=2
+    )
+    out = HebbianPropagation(
+        30, 4, normalize=normalize, whiten=whiten, **kwargs
+    )(RING)
     gen = torch.Generator().manual_seed(2)
     x = HF.draw_init(30, 4, 10.0, gen, torch.device('cpu')).double()
     adj = torch.zeros(30, 30)
@@ -125,15 +157,21 @@ def test_normalize_and_whiten_options(whiten, normalize):
 @pytest.mark.parametrize('transition', ['row', 'sym'])
 @pytest.mark.parametrize('negative_weight', [0.0, 0.5])
 @pytest.mark.parametrize('graph', ['undirected', 'directed_weighted'])
-def test_matches_literal_reference(gaussian, transition, negative_weight,
-                                   graph):
+def test_matches_literal_reference(
+    gaussian, transition, negative_weight, graph
+):
     if graph == 'undirected':
         edge_index, edge_weight, num_nodes = EDGE_INDEX, None, 6
     else:
         edge_index, edge_weight, num_nodes = DIRECTED, WEIGHT, 5
-    kwargs = dict(num_iterations=4, lr=0.5, gaussian=gaussian,
-                  transition=transition, negative_weight=negative_weight,
-                  seed=3)
+    kwargs = dict(
+        num_iterations=4,
+        lr=0.5,
+        gaussian=gaussian,
+        transition=transition,
+        negative_weight=negative_weight,
+        seed=3,
+    )
     model = HebbianPropagation(num_nodes, 8, **kwargs)
     out = model(edge_index, edge_weight)
     expected = reference(edge_index, num_nodes, 8, edge_weight, **kwargs)
@@ -144,11 +182,18 @@ def test_matches_literal_reference(gaussian, transition, negative_weight,
 @pytest.mark.parametrize('num_negative_samples', [1, 3])
 @pytest.mark.parametrize('normalize', [False, True])
 @pytest.mark.parametrize('variance_decay', [1.0, 1.1])
-def test_options_match_reference(num_negative_samples, normalize,
-                                 variance_decay):
-    kwargs = dict(num_iterations=3, num_negative_samples=num_negative_samples,
-                  normalize=normalize, variance_decay=variance_decay,
-                  variance=2.0, gaussian='kernel', seed=1)
+def test_options_match_reference(
+    num_negative_samples, normalize, variance_decay
+):
+    kwargs = dict(
+        num_iterations=3,
+        num_negative_samples=num_negative_samples,
+        normalize=normalize,
+        variance_decay=variance_decay,
+        variance=2.0,
+        gaussian='kernel',
+        seed=1,
+    )
     out = HebbianPropagation(6, 4, **kwargs)(EDGE_INDEX)
     expected = reference(EDGE_INDEX, 6, 4, **kwargs)
     assert torch.allclose(out, expected, rtol=1e-4, atol=1e-4)
@@ -158,18 +203,28 @@ def test_options_match_reference(num_negative_samples, normalize,
 
 def test_paper_defaults_and_repr():
     model = HebbianPropagation(10312, 200)
-    assert str(model) == ("HebbianPropagation(10312, 200, num_iterations=10, "
-                          "orthogonalize=False, negative_weight=0.5, "
-                          "gaussian='sample', transition='row')")
+    assert str(model) == (
+        'HebbianPropagation(10312, 200, num_iterations=10, '
+        'orthogonalize=False, negative_weight=0.5, '
+        "gaussian='sample', transition='row')"
+    )
     assert str(Module(10312, 200)) == 'HebbianPropagation(10312, 200)'
-    assert (model.num_iterations, model.lr, model.variance,
-            model.variance_decay, model.negative_weight,
-            model.gaussian) == (10, 1.0, 10.0, 1.1, 0.5, 'sample')
-    model = HebbianPropagation(5, 8, num_iterations=3, transition='sym',
-                               normalize=True, seed=0)
-    assert str(model) == ("HebbianPropagation(5, 8, num_iterations=3, "
-                          "orthogonalize=False, negative_weight=0.5, "
-                          "gaussian='sample', normalize=True, seed=0)")
+    assert (
+        model.num_iterations,
+        model.lr,
+        model.variance,
+        model.variance_decay,
+        model.negative_weight,
+        model.gaussian,
+    ) == (10, 1.0, 10.0, 1.1, 0.5, 'sample')
+    model = HebbianPropagation(
+        5, 8, num_iterations=3, transition='sym', normalize=True, seed=0
+    )
+    assert str(model) == (
+        'HebbianPropagation(5, 8, num_iterations=3, '
+        'orthogonalize=False, negative_weight=0.5, '
+        "gaussian='sample', normalize=True, seed=0)"
+    )
     assert list(model.parameters()) == []
 
 
@@ -179,8 +234,9 @@ def test_seed_reproducible_bit_for_bit():
     out2 = HebbianPropagation(6, 16, seed=12)(EDGE_INDEX)
     assert torch.equal(out1, out2)
     assert torch.equal(out1, model(EDGE_INDEX))  # cached CSR, fresh draws
-    assert not torch.equal(out1, HebbianPropagation(6, 16, seed=13)(
-        EDGE_INDEX))
+    assert not torch.equal(
+        out1, HebbianPropagation(6, 16, seed=13)(EDGE_INDEX)
+    )
     torch.manual_seed(0)
     a = HebbianPropagation(6, 16)(EDGE_INDEX)
     torch.manual_seed(0)
@@ -190,19 +246,23 @@ def test_seed_reproducible_bit_for_bit():
 def test_isolated_and_directed_nodes():
     # No Gaussian noise, no negatives: a node without in-edges keeps its
     # initial draw.
-    model = HebbianPropagation(6, 4, gaussian='none', negative_weight=0.0,
-                               seed=0)
-    init = HF.draw_init(6, 4, 10.0, torch.Generator().manual_seed(0),
-                        torch.device('cpu'))
+    model = HebbianPropagation(
+        6, 4, gaussian='none', negative_weight=0.0, seed=0
+    )
+    init = HF.draw_init(
+        6, 4, 10.0, torch.Generator().manual_seed(0), torch.device('cpu')
+    )
     out = model(EDGE_INDEX)
     assert torch.equal(out[5], init[5])  # isolated
     assert not torch.equal(out[0], init[0])
     # Directed: 0 -> 1 only; node 0 keeps its draw, node 1 receives.
-    model = HebbianPropagation(3, 4, num_iterations=2, gaussian='none',
-                               negative_weight=0.0, seed=0)
+    model = HebbianPropagation(
+        3, 4, num_iterations=2, gaussian='none', negative_weight=0.0, seed=0
+    )
     out = model(torch.tensor([[0], [1]]))
-    init = HF.draw_init(3, 4, 10.0, torch.Generator().manual_seed(0),
-                        torch.device('cpu'))
+    init = HF.draw_init(
+        3, 4, 10.0, torch.Generator().manual_seed(0), torch.device('cpu')
+    )
     assert torch.equal(out[0], init[0])
     assert torch.allclose(out[1], init[1] + 2 * init[0])
     # With everything switched on the isolated node stays finite.
@@ -212,15 +272,24 @@ def test_isolated_and_directed_nodes():
 
 def test_weighted_edges_respected():
     edge_index = torch.tensor([[0, 1], [2, 2]])
-    model = HebbianPropagation(3, 4, num_iterations=1, gaussian='none',
-                               negative_weight=0.0, seed=0)
-    init = HF.draw_init(3, 4, 10.0, torch.Generator().manual_seed(0),
-                        torch.device('cpu'))
+    model = HebbianPropagation(
+        3, 4, num_iterations=1, gaussian='none', negative_weight=0.0, seed=0
+    )
+    init = HF.draw_init(
+        3, 4, 10.0, torch.Generator().manual_seed(0), torch.device('cpu')
+    )
     out = model(edge_index, torch.tensor([1.0, 3.0]))
     # Each source has one out-edge: p = 1 whatever its weight ('row').
     assert torch.allclose(out[2], init[2] + init[0] + init[1])
-    model = HebbianPropagation(3, 4, num_iterations=1, gaussian='none',
-                               negative_weight=0.0, transition='sym', seed=0)
+    model = HebbianPropagation(
+        3,
+        4,
+        num_iterations=1,
+        gaussian='none',
+        negative_weight=0.0,
+        transition='sym',
+        seed=0,
+    )
     out = model(edge_index, torch.tensor([1.0, 3.0]))
     expected = init[2] + init[0] / 2.0 + init[1] * 3.0 / math.sqrt(12.0)
     assert torch.allclose(out[2], expected)
@@ -255,20 +324,27 @@ def test_device_agnostic(device):
     assert model(EDGE_INDEX.to(device)).shape == (6, 8)
 
 
-@pytest.mark.parametrize('kwargs,match', [
-    (dict(edge_weight=torch.tensor([-1.0] + [1.0] * 9)), "'edge_weight'"),
-    (dict(edge_weight=torch.tensor([float('nan')] + [1.0] * 9)),
-     "'edge_weight'.*NaN"),
-    (dict(edge_weight=torch.ones(10, dtype=torch.long)), "'edge_weight'"),
-    (dict(edge_weight=torch.ones(3)), "'edge_weight'"),
-    (dict(edge_index=EDGE_INDEX.float()), "'edge_index'.*dtype"),
-    (dict(edge_index=EDGE_INDEX.t()), "'edge_index'.*shape"),
-    (dict(edge_index=EDGE_INDEX + 6), "'edge_index' contains node 10"),
-    (dict(edge_index=EDGE_INDEX - 1), "'edge_index'.*negative"),
-    (dict(edge_index=torch.empty(2, 0, dtype=torch.long)),
-     "'edge_index' is empty"),
-    (dict(num_nodes=3), 'num_nodes=3'),
-])
+@pytest.mark.parametrize(
+    'kwargs,match',
+    [
+        (dict(edge_weight=torch.tensor([-1.0] + [1.0] * 9)), "'edge_weight'"),
+        (
+            dict(edge_weight=torch.tensor([float('nan')] + [1.0] * 9)),
+            "'edge_weight'.*NaN",
+        ),
+        (dict(edge_weight=torch.ones(10, dtype=torch.long)), "'edge_weight'"),
+        (dict(edge_weight=torch.ones(3)), "'edge_weight'"),
+        (dict(edge_index=EDGE_INDEX.float()), "'edge_index'.*dtype"),
+        (dict(edge_index=EDGE_INDEX.t()), "'edge_index'.*shape"),
+        (dict(edge_index=EDGE_INDEX + 6), "'edge_index' contains node 10"),
+        (dict(edge_index=EDGE_INDEX - 1), "'edge_index'.*negative"),
+        (
+            dict(edge_index=torch.empty(2, 0, dtype=torch.long)),
+            "'edge_index' is empty",
+        ),
+        (dict(num_nodes=3), 'num_nodes=3'),
+    ],
+)
 def test_bad_input(kwargs, match):
     num_nodes = kwargs.pop('num_nodes', 6)
     edge_index = kwargs.pop('edge_index', EDGE_INDEX)
@@ -276,19 +352,22 @@ def test_bad_input(kwargs, match):
         HebbianPropagation(num_nodes, 4)(edge_index, **kwargs)
 
 
-@pytest.mark.parametrize('kwargs,match', [
-    (dict(num_nodes=0), "'num_nodes'"),
-    (dict(embedding_dim=2.5), "'embedding_dim'"),
-    (dict(num_iterations=-1), "'num_iterations'"),
-    (dict(lr=0.0), "'lr'"),
-    (dict(variance=-1.0), "'variance'"),
-    (dict(variance_decay=0.0), "'variance_decay'"),
-    (dict(negative_weight=-0.5), "'negative_weight'"),
-    (dict(gaussian='laplace'), "'gaussian'"),
-    (dict(transition='col'), "'transition'"),
-    (dict(normalize='each'), "'normalize'"),
-    (dict(whiten=1), "'whiten'"),
-])
+@pytest.mark.parametrize(
+    'kwargs,match',
+    [
+        (dict(num_nodes=0), "'num_nodes'"),
+        (dict(embedding_dim=2.5), "'embedding_dim'"),
+        (dict(num_iterations=-1), "'num_iterations'"),
+        (dict(lr=0.0), "'lr'"),
+        (dict(variance=-1.0), "'variance'"),
+        (dict(variance_decay=0.0), "'variance_decay'"),
+        (dict(negative_weight=-0.5), "'negative_weight'"),
+        (dict(gaussian='laplace'), "'gaussian'"),
+        (dict(transition='col'), "'transition'"),
+        (dict(normalize='each'), "'normalize'"),
+        (dict(whiten=1), "'whiten'"),
+    ],
+)
 def test_bad_hyper_parameters(kwargs, match):
     args = dict(num_nodes=6, embedding_dim=4)
     args.update(kwargs)
@@ -297,25 +376,41 @@ def test_bad_hyper_parameters(kwargs, match):
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.integers(2, 7), st.integers(1, 12), st.integers(0, 4),
-       st.integers(0, 2**16))
-def test_linear_propagation_property(num_nodes, num_edges, num_iterations,
-                                     seed):
+@given(
+    st.integers(2, 7),
+    st.integers(1, 12),
+    st.integers(0, 4),
+    st.integers(0, 2**16),
+)
+def test_linear_propagation_property(
+    num_nodes, num_edges, num_iterations, seed
+):
     # Without noise, negatives and kernel the method is the linear map
     # H^(T) = (I + lr P^T)^T H^(0).
     gen = torch.Generator().manual_seed(seed)
     edge_index = torch.randint(0, num_nodes, (2, num_edges), generator=gen)
     weight = torch.rand(num_edges, generator=gen) + 0.1
-    out = HebbianPropagation(num_nodes, 3, num_iterations=num_iterations,
-                             lr=0.7, gaussian='none', negative_weight=0.0,
-                             seed=seed)(edge_index, weight)
+    out = HebbianPropagation(
+        num_nodes,
+        3,
+        num_iterations=num_iterations,
+        lr=0.7,
+        gaussian='none',
+        negative_weight=0.0,
+        seed=seed,
+    )(edge_index, weight)
     dense = torch.zeros(num_nodes, num_nodes).index_put_(
-        (edge_index[0], edge_index[1]), weight, accumulate=True)
+        (edge_index[0], edge_index[1]), weight, accumulate=True
+    )
     prob = dense / dense.sum(1, keepdim=True).clamp(min=1e-30)
     step = torch.eye(num_nodes) + 0.7 * prob.t()
-    init = HF.draw_init(num_nodes, 3, 10.0,
-                        torch.Generator().manual_seed(seed),
-                        torch.device('cpu'))
+    init = HF.draw_init(
+        num_nodes,
+        3,
+        10.0,
+        torch.Generator().manual_seed(seed),
+        torch.device('cpu'),
+    )
     expected = torch.linalg.matrix_power(step, num_iterations) @ init
     assert torch.allclose(out, expected, rtol=1e-4, atol=1e-3)
 

@@ -40,8 +40,12 @@ def planted_graph(num_blocks=4, block_size=30, p_in=0.3, p_out=0.01, seed=0):
 def random_context(num_rows, num_nodes, density=0.3, seed=0):
     gen = torch.Generator().manual_seed(seed)
     mask = torch.rand(num_rows, num_nodes, generator=gen) < density
-    return csr(mask.nonzero().t(), num_rows, num_nodes,
-               torch.rand(int(mask.sum()), generator=gen) + 0.5)
+    return csr(
+        mask.nonzero().t(),
+        num_rows,
+        num_nodes,
+        torch.rand(int(mask.sum()), generator=gen) + 0.5,
+    )
 
 
 def test_mhn_embedding_repr_and_shapes():
@@ -62,7 +66,7 @@ def test_mhn_embedding_repr_and_shapes():
     assert model.retrieve(context).size() == (3, 3)
     trajectory = model.retrieve(context, return_trajectory=True)
     assert len(trajectory) == 4 and bool((trajectory[0] == 0).all())
-    assert model.energy(context, trajectory[-1]).size() == (3, )
+    assert model.energy(context, trajectory[-1]).size() == (3,)
 
 
 def test_csr_rows():
@@ -78,10 +82,12 @@ def test_memory_space_equals_literal(negatives):
     # v(t) = Phi^T a(t): the K-space dynamics are eq. 1-3, values and grads.
     seed_everything(0)
     m, K = 12, 5
-    model = MHNEmbedding(m, K, num_steps=7, beta1=1.3, beta2=0.7, alpha=0.3,
-                         init_std=0.5).double()
-    literal = MHNEmbedding(m, K, num_steps=7, beta1=1.3, beta2=0.7,
-                           alpha=0.3, dynamics='literal').double()
+    model = MHNEmbedding(
+        m, K, num_steps=7, beta1=1.3, beta2=0.7, alpha=0.3, init_std=0.5
+    ).double()
+    literal = MHNEmbedding(
+        m, K, num_steps=7, beta1=1.3, beta2=0.7, alpha=0.3, dynamics='literal'
+    ).double()
     literal.load_state_dict(model.state_dict())
     context = random_context(m, m).double()
 
@@ -106,7 +112,7 @@ def test_memory_space_equals_literal(negatives):
 
 def test_gram_matrix_gradcheck():
     x = torch.randn(7, 3, dtype=torch.double, requires_grad=True)
-    assert torch.autograd.gradcheck(MF.gram_matrix, (x, ))
+    assert torch.autograd.gradcheck(MF.gram_matrix, (x,))
 
 
 def test_sampled_softmax_covering_all_nodes_is_full_softmax():
@@ -130,9 +136,16 @@ def test_sampled_softmax_covering_all_nodes_is_full_softmax():
 )
 def test_energy_never_increases(alpha, beta1, beta2, std, seed, dynamics):
     torch.manual_seed(seed)
-    model = MHNEmbedding(9, 6, num_steps=15, beta1=beta1, beta2=beta2,
-                         alpha=alpha, init_std=std,
-                         dynamics=dynamics).double()
+    model = MHNEmbedding(
+        9,
+        6,
+        num_steps=15,
+        beta1=beta1,
+        beta2=beta2,
+        alpha=alpha,
+        init_std=std,
+        dynamics=dynamics,
+    ).double()
     context = random_context(4, 9, seed=seed).double()
     with torch.no_grad():
         trajectory = model.retrieve(context, return_trajectory=True)
@@ -143,10 +156,12 @@ def test_energy_never_increases(alpha, beta1, beta2, std, seed, dynamics):
 
 def _accuracy(z_train, y_train, z_test, y_test):
     from sklearn.linear_model import LogisticRegression
+
     z_train = torch.nn.functional.normalize(z_train, dim=-1)
     z_test = torch.nn.functional.normalize(z_test, dim=-1)
-    clf = LogisticRegression(max_iter=1000).fit(z_train.numpy(),
-                                               y_train.numpy())
+    clf = LogisticRegression(max_iter=1000).fit(
+        z_train.numpy(), y_train.numpy()
+    )
     return clf.score(z_test.numpy(), y_test.numpy())
 
 
@@ -157,8 +172,7 @@ def test_planted_communities_beat_chance(mask):
     n = y.numel()
     context = csr(edge_index, n)
     model = MHNEmbedding(n, 32, init_std=0.1, mask=mask)
-    history = model.fit(context, max_epochs=40, batch_size=40, lr=0.05,
-                        seed=0)
+    history = model.fit(context, max_epochs=40, batch_size=40, lr=0.05, seed=0)
     assert [row.epoch for row in history] == list(range(1, 41))
     assert history[-1].loss < history[0].loss
     with torch.no_grad():
@@ -174,8 +188,9 @@ def test_inductive_embedding_of_unseen_nodes():
     edge_index, y = planted_graph(block_size=40)
     n = y.numel()
     seen = torch.arange(n) % 5 != 0  # every fifth node is never trained on
-    old_index = torch.full((n, ), -1).masked_scatter_(
-        seen, torch.arange(int(seen.sum())))
+    old_index = torch.full((n,), -1).masked_scatter_(
+        seen, torch.arange(int(seen.sum()))
+    )
     m = int(seen.sum())
 
     row, col = edge_index
@@ -186,11 +201,14 @@ def test_inductive_embedding_of_unseen_nodes():
 
     # An unseen node's context: its edges to the training nodes only.
     unseen = (~seen).nonzero().view(-1)
-    new_row = torch.full((n, ), -1)
+    new_row = torch.full((n,), -1)
     new_row[unseen] = torch.arange(unseen.numel())
     keep = ~seen[row] & seen[col]
-    new_context = csr(torch.stack([new_row[row[keep]], old_index[col[keep]]]),
-                      unseen.numel(), m)
+    new_context = csr(
+        torch.stack([new_row[row[keep]], old_index[col[keep]]]),
+        unseen.numel(),
+        m,
+    )
     with torch.no_grad():
         z_seen = model(train_context)
         z_new = model(new_context)
@@ -257,20 +275,23 @@ def test_ego_loader_yields_masked_targets():
     assert model.loss(rows, target).dim() == 0
 
 
-@pytest.mark.parametrize('kwargs,match', [
-    (dict(num_nodes=0), 'num_nodes'),
-    (dict(num_memories=-1), 'num_memories'),
-    (dict(num_memories=2.5), 'num_memories'),
-    (dict(num_steps=-1), 'num_steps'),
-    (dict(alpha=0.0), 'alpha'),
-    (dict(alpha=1.5), 'alpha'),
-    (dict(beta1=0.0), 'beta1'),
-    (dict(beta2=-1.0), 'beta2'),
-    (dict(num_negative_samples=0), 'num_negative_samples'),
-    (dict(dynamics='fast'), 'dynamics'),
-    (dict(init_std=0.0), 'init_std'),
-    (dict(mask='self'), 'mask'),
-])
+@pytest.mark.parametrize(
+    'kwargs,match',
+    [
+        (dict(num_nodes=0), 'num_nodes'),
+        (dict(num_memories=-1), 'num_memories'),
+        (dict(num_memories=2.5), 'num_memories'),
+        (dict(num_steps=-1), 'num_steps'),
+        (dict(alpha=0.0), 'alpha'),
+        (dict(alpha=1.5), 'alpha'),
+        (dict(beta1=0.0), 'beta1'),
+        (dict(beta2=-1.0), 'beta2'),
+        (dict(num_negative_samples=0), 'num_negative_samples'),
+        (dict(dynamics='fast'), 'dynamics'),
+        (dict(init_std=0.0), 'init_std'),
+        (dict(mask='self'), 'mask'),
+    ],
+)
 def test_bad_hyper_parameters(kwargs, match):
     args = dict(num_nodes=3, num_memories=4)
     args.update(kwargs)
@@ -312,11 +333,14 @@ def _scripted_validation(model, scores):
     model.validation_auc = lambda *args: next(scores)
 
 
-@pytest.mark.parametrize('scores,patience,best,last', [
-    ([0.9, 0.8, 0.85, 0.7], 2, 0, 2),
-    ([0.5, 0.6, 0.9, 0.7, 0.8, 0.6, 0.95], 3, 2, 5),
-    ([0.5, 0.6, 0.7], 3, 2, 2),
-])
+@pytest.mark.parametrize(
+    'scores,patience,best,last',
+    [
+        ([0.9, 0.8, 0.85, 0.7], 2, 0, 2),
+        ([0.5, 0.6, 0.9, 0.7, 0.8, 0.6, 0.95], 3, 2, 5),
+        ([0.5, 0.6, 0.7], 3, 2, 2),
+    ],
+)
 def test_fit_early_stopping_restores_best_epoch(scores, patience, best, last):
     edge_index, _ = planted_graph(block_size=10)
     context = csr(edge_index, 40)
@@ -329,12 +353,19 @@ def test_fit_early_stopping_restores_best_epoch(scores, patience, best, last):
 
     _scripted_validation(model, scores)
     pairs = torch.tensor([[0], [1]])
-    history = model.fit(context, max_epochs=len(scores) - 1, batch_size=16,
-                        lr=0.05, seed=0, callback=keep,
-                        val_pos_edge_index=pairs, val_neg_edge_index=pairs,
-                        patience=patience)
+    history = model.fit(
+        context,
+        max_epochs=len(scores) - 1,
+        batch_size=16,
+        lr=0.05,
+        seed=0,
+        callback=keep,
+        val_pos_edge_index=pairs,
+        val_neg_edge_index=pairs,
+        patience=patience,
+    )
     assert [row.epoch for row in history] == list(range(last + 1))
-    assert [row.score for row in history] == scores[:last + 1]
+    assert [row.score for row in history] == scores[: last + 1]
     assert model.history is history
     assert torch.isnan(torch.tensor(history[0].loss))
     assert all(row.loss > 0 for row in history[1:])
@@ -351,8 +382,12 @@ def test_fit_zero_epochs_is_untrained():
     before = model.context_memory.detach().clone()
     assert model.fit(context, max_epochs=0) == []
     pairs = torch.tensor([[0, 2], [1, 3]])
-    history = model.fit(context, max_epochs=0, val_pos_edge_index=pairs,
-                        val_neg_edge_index=pairs.flip(0) + 10)
+    history = model.fit(
+        context,
+        max_epochs=0,
+        val_pos_edge_index=pairs,
+        val_neg_edge_index=pairs.flip(0) + 10,
+    )
     assert len(history) == 1 and history[0].epoch == 0
     assert 0.0 <= history[0].score <= 1.0
     assert torch.equal(model.context_memory, before)
@@ -360,15 +395,23 @@ def test_fit_zero_epochs_is_untrained():
 
 def test_validation_auc_of_planted_graph():
     from pyg_hopfield.utils import seal_link_split
+
     edge_index, _ = planted_graph()
     n = 120
     train, pos, neg = seal_link_split(edge_index, n, 0.2, seed=0)
     context = csr(train, n)
     torch.manual_seed(0)
     model = MHNEmbedding(n, 64)
-    history = model.fit(context, max_epochs=30, batch_size=40, lr=0.05,
-                        seed=0, val_pos_edge_index=pos,
-                        val_neg_edge_index=neg, patience=3)
+    history = model.fit(
+        context,
+        max_epochs=30,
+        batch_size=40,
+        lr=0.05,
+        seed=0,
+        val_pos_edge_index=pos,
+        val_neg_edge_index=neg,
+        patience=3,
+    )
     scores = [row.score for row in history]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     # Held-out edges first get more predictable, then less (the loss keeps

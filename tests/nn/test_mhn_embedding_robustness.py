@@ -1,13 +1,18 @@
 r"""MHNEmbedding: non-finite arguments, seeded initial memories, resumable
 training and batched energies (issue #16)."""
+
 import pytest
 import torch
 
 from pyg_hopfield.nn import MHNEmbedding
 from pyg_hopfield.transforms import KHopContext
 
-EDGE_INDEX = torch.tensor([[0, 1, 1, 2, 2, 3, 3, 4, 4, 0, 0, 2],
-                           [1, 0, 2, 1, 3, 2, 4, 3, 0, 4, 2, 0]])
+EDGE_INDEX = torch.tensor(
+    [
+        [0, 1, 1, 2, 2, 3, 3, 4, 4, 0, 0, 2],
+        [1, 0, 2, 1, 3, 2, 4, 3, 0, 4, 2, 0],
+    ]
+)
 
 
 @pytest.fixture(autouse=True)
@@ -23,8 +28,7 @@ def context(num_nodes=5):
 
 
 @pytest.mark.parametrize('name', ['beta1', 'beta2', 'alpha', 'init_std'])
-@pytest.mark.parametrize('value', [float('inf'), float('nan'),
-                                   float('-inf')])
+@pytest.mark.parametrize('value', [float('inf'), float('nan'), float('-inf')])
 def test_non_finite_hyper_parameters_are_refused(name, value):
     with pytest.raises(ValueError, match=f"'{name}' must be a finite number"):
         MHNEmbedding(5, 4, **{name: value})
@@ -43,11 +47,14 @@ def test_non_finite_context_values_are_refused(value):
     c = context()
     values = c.values().clone()
     values[3] = value
-    bad = torch.sparse_csr_tensor(c.crow_indices(), c.col_indices(), values,
-                                  c.size())
+    bad = torch.sparse_csr_tensor(
+        c.crow_indices(), c.col_indices(), values, c.size()
+    )
     model = MHNEmbedding(5, 4)
-    with pytest.raises(ValueError, match="'context' contains NaN or infinite "
-                       "values .* stored value 3"):
+    with pytest.raises(
+        ValueError,
+        match="'context' contains NaN or infinite values .* stored value 3",
+    ):
         model(bad)
     with pytest.raises(ValueError, match="'context' contains NaN"):
         model.fit(bad, max_epochs=1)
@@ -61,24 +68,24 @@ def test_seed_reproduces_the_initial_memories():
     b = MHNEmbedding(5, 4, seed=3)
     assert torch.equal(a.context_memory, b.context_memory)
     assert torch.equal(a.target_memory, b.target_memory)
-    assert not torch.equal(a.context_memory, MHNEmbedding(5, 4, seed=4)
-                           .context_memory)
+    assert not torch.equal(
+        a.context_memory, MHNEmbedding(5, 4, seed=4).context_memory
+    )
     torch.manual_seed(0)
     unseeded = MHNEmbedding(5, 4, init_std=0.5)
-    assert torch.allclose(unseeded.context_memory.std(), torch.tensor(0.5),
-                          atol=0.3)
+    assert torch.allclose(
+        unseeded.context_memory.std(), torch.tensor(0.5), atol=0.3
+    )
     with pytest.raises(ValueError, match="'seed' must be >= 0"):
         MHNEmbedding(5, 4, seed=-1)
 
 
 @pytest.mark.parametrize('mask', ['node', 'ego'])
 @pytest.mark.parametrize('num_negative_samples', [None, 2])
-def test_checkpoint_resumes_bit_for_bit(tmp_path, mask,
-                                        num_negative_samples):
+def test_checkpoint_resumes_bit_for_bit(tmp_path, mask, num_negative_samples):
     c = context()
     kwargs = dict(batch_size=2, lr=0.05, seed=7)
-    make = dict(mask=mask, num_negative_samples=num_negative_samples,
-                seed=1)
+    make = dict(mask=mask, num_negative_samples=num_negative_samples, seed=1)
     straight = MHNEmbedding(5, 4, **make)
     torch.manual_seed(0)  # the sampled softmax draws from the global one
     history = straight.fit(c, max_epochs=4, **kwargs)
@@ -100,16 +107,21 @@ def test_checkpoint_resumes_bit_for_bit(tmp_path, mask,
 def test_checkpoint_settings_must_match(tmp_path):
     c = context()
     path = str(tmp_path / 'ckpt.pt')
-    MHNEmbedding(5, 4, seed=0).fit(c, max_epochs=1, batch_size=2, seed=0,
-                                   checkpoint=path)
-    with pytest.raises(ValueError, match="was written with batch_size=2 but "
-                       "this call has batch_size=3"):
-        MHNEmbedding(5, 4).fit(c, max_epochs=2, batch_size=3, seed=0,
-                               checkpoint=path)
+    MHNEmbedding(5, 4, seed=0).fit(
+        c, max_epochs=1, batch_size=2, seed=0, checkpoint=path
+    )
+    with pytest.raises(
+        ValueError,
+        match='was written with batch_size=2 but this call has batch_size=3',
+    ):
+        MHNEmbedding(5, 4).fit(
+            c, max_epochs=2, batch_size=3, seed=0, checkpoint=path
+        )
     (tmp_path / 'junk.pt').write_bytes(b'')
-    with pytest.raises(ValueError, match="could not be read"):
-        MHNEmbedding(5, 4).fit(c, max_epochs=1,
-                               checkpoint=str(tmp_path / 'junk.pt'))
+    with pytest.raises(ValueError, match='could not be read'):
+        MHNEmbedding(5, 4).fit(
+            c, max_epochs=1, checkpoint=str(tmp_path / 'junk.pt')
+        )
 
 
 @pytest.mark.parametrize('dynamics', ['memory', 'literal'])
@@ -124,13 +136,17 @@ def test_batched_energy_equals_the_literal_one(dynamics):
     assert batched.size() == (5, model.num_steps + 1)
     assert torch.allclose(batched, literal, atol=1e-5)
     assert torch.allclose(final, literal[:, -1], atol=1e-5)
-    assert torch.allclose(model.energy(c, trajectory[-1], batch_size=2),
-                          literal[:, -1])
+    assert torch.allclose(
+        model.energy(c, trajectory[-1], batch_size=2), literal[:, -1]
+    )
     rows = torch.tensor([4, 1])
-    assert torch.allclose(model.retrieve(c, batch=rows), trajectory[-1][rows],
-                          atol=1e-6)
-    with pytest.raises(ValueError, match="'return_trajectory' and "
-                       "'num_steps' apply only without 'v'"):
+    assert torch.allclose(
+        model.retrieve(c, batch=rows), trajectory[-1][rows], atol=1e-6
+    )
+    with pytest.raises(
+        ValueError,
+        match="'return_trajectory' and 'num_steps' apply only without 'v'",
+    ):
         model.energy(c, trajectory[-1], return_trajectory=True)
     with pytest.raises(ValueError, match="'batch_size' must be >= 1"):
         model.energy(c, batch_size=0)

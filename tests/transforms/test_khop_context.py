@@ -23,7 +23,7 @@ def reference_context(edge_index, num_nodes, k, decay):
             frontier = nxt
     out = torch.zeros(num_nodes, num_nodes)
     mask = dist > 0
-    out[mask] = decay**(dist[mask].float() - 1)
+    out[mask] = decay ** (dist[mask].float() - 1)
     return out
 
 
@@ -51,15 +51,15 @@ def test_khop_context_path_graph_and_normalize():
         [0.0, 0.0, 0.0, 0.0, 0.0],
     ]
     norm = KHopContext(k=2, normalize=True)(data).context.to_dense()
-    assert torch.allclose(norm.sum(dim=1), torch.tensor([1., 1, 1, 1, 0]))
+    assert torch.allclose(norm.sum(dim=1), torch.tensor([1.0, 1, 1, 1, 0]))
 
 
 def test_khop_context_is_sparse_on_a_large_graph():
     # 10^5 nodes: a dense context would need 40 GB.
     num_nodes = 100_000
     gen = torch.Generator().manual_seed(0)
-    src = torch.randint(num_nodes, (300_000, ), generator=gen)
-    dst = torch.randint(num_nodes, (300_000, ), generator=gen)
+    src = torch.randint(num_nodes, (300_000,), generator=gen)
+    dst = torch.randint(num_nodes, (300_000,), generator=gen)
     edge_index = torch.stack([torch.cat([src, dst]), torch.cat([dst, src])])
     context = KHopContext(k=2).context(edge_index, num_nodes)
     assert context.layout == torch.sparse_csr
@@ -75,32 +75,47 @@ def test_khop_context_bad_input():
     edge_index = torch.tensor([[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]])
     with pytest.raises(ValueError, match='max_neighbors=4'):
         transform(Data(edge_index=edge_index, num_nodes=4))
-    assert str(KHopContext(k=2)) == \
-        'KHopContext(k=2, decay=1.0, normalize=False)'
+    assert (
+        str(KHopContext(k=2)) == 'KHopContext(k=2, decay=1.0, normalize=False)'
+    )
 
 
-@pytest.mark.parametrize('edge_index,num_nodes,match', [
-    (torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]]), 2,
-     'contains node 2 but num_nodes=2'),
-    (torch.tensor([[0, -1], [1, 0]]), 3, 'negative node index -1'),
-    (torch.tensor([[0, 1]]), 3, r'shape \[2, num_edges\]'),
-    (torch.tensor([[0, 1], [1, 0]], dtype=torch.int32), 3, 'torch.long'),
-    (torch.zeros(2, 0, dtype=torch.long), None, "'num_nodes' must be given"),
-])
+@pytest.mark.parametrize(
+    'edge_index,num_nodes,match',
+    [
+        (
+            torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]]),
+            2,
+            'contains node 2 but num_nodes=2',
+        ),
+        (torch.tensor([[0, -1], [1, 0]]), 3, 'negative node index -1'),
+        (torch.tensor([[0, 1]]), 3, r'shape \[2, num_edges\]'),
+        (torch.tensor([[0, 1], [1, 0]], dtype=torch.int32), 3, 'torch.long'),
+        (
+            torch.zeros(2, 0, dtype=torch.long),
+            None,
+            "'num_nodes' must be given",
+        ),
+    ],
+)
 def test_khop_context_validates_its_graph(edge_index, num_nodes, match):
     with pytest.raises(ValueError, match=match):
         KHopContext(k=2).context(edge_index, num_nodes)
 
 
-@pytest.mark.parametrize('edge_index,num_nodes', [
-    (torch.tensor([[0, 1], [0, 1]]), 3),  # self-loops only
-    (torch.zeros(2, 0, dtype=torch.long), 1),  # a single node
-    (torch.zeros(2, 0, dtype=torch.long), 4),  # no edges at all
-])
+@pytest.mark.parametrize(
+    'edge_index,num_nodes',
+    [
+        (torch.tensor([[0, 1], [0, 1]]), 3),  # self-loops only
+        (torch.zeros(2, 0, dtype=torch.long), 1),  # a single node
+        (torch.zeros(2, 0, dtype=torch.long), 4),  # no edges at all
+    ],
+)
 def test_khop_context_without_distinct_neighbours(edge_index, num_nodes):
     for normalize in (False, True):
         context = KHopContext(k=2, normalize=normalize).context(
-            edge_index, num_nodes)
+            edge_index, num_nodes
+        )
         assert context.layout == torch.sparse_csr
         assert context.size() == (num_nodes, num_nodes)
         assert context._nnz() == 0
@@ -115,9 +130,9 @@ def test_khop_context_bad_arguments():
 
 class FakeDGLGraph:
     r"""The slice of :class:`dgl.DGLGraph` the transform uses."""
+
     def __init__(self, src, dst, num_nodes):
-        self._src, self._dst, self._num_nodes = src.int(), dst.int(), \
-            num_nodes
+        self._src, self._dst, self._num_nodes = src.int(), dst.int(), num_nodes
         self.edata = {}
 
     def edges(self, form='uv', order='eid', etype=None):

@@ -7,9 +7,8 @@ from pyg_hopfield.transforms import TransitionProbabilities
 
 def test_transition_probabilities_unweighted():
     edge_index = torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]])
-    data = TransitionProbabilities()(Data(edge_index=edge_index,
-                                          num_nodes=3))
-    assert torch.allclose(data.edge_weight, torch.tensor([1., .5, .5, 1.]))
+    data = TransitionProbabilities()(Data(edge_index=edge_index, num_nodes=3))
+    assert torch.allclose(data.edge_weight, torch.tensor([1.0, 0.5, 0.5, 1.0]))
 
 
 def test_transition_probabilities_weighted_directed():
@@ -17,13 +16,18 @@ def test_transition_probabilities_weighted_directed():
     edge_weight = torch.tensor([1.0, 3.0, 2.0, 5.0])
     data = Data(edge_index=edge_index, edge_weight=edge_weight, num_nodes=4)
     data = TransitionProbabilities()(data)
-    assert torch.allclose(data.edge_weight, torch.tensor([.25, .75, 1., 1.]))
+    assert torch.allclose(
+        data.edge_weight, torch.tensor([0.25, 0.75, 1.0, 1.0])
+    )
 
 
 def test_transition_probabilities_bad_input():
     edge_index = torch.tensor([[0, 1], [1, 0]])
-    data = Data(edge_index=edge_index, edge_weight=torch.tensor([1., -1.]),
-                num_nodes=2)
+    data = Data(
+        edge_index=edge_index,
+        edge_weight=torch.tensor([1.0, -1.0]),
+        num_nodes=2,
+    )
     with pytest.raises(ValueError, match='negative weight'):
         TransitionProbabilities()(data)
     data.edge_weight = torch.tensor([0.0, 1.0])

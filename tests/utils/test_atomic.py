@@ -23,6 +23,7 @@ def test_atomic_write_replaces_only_on_success(tmp_path):
 
 def test_atomic_path_keeps_the_suffix_and_mode(tmp_path):
     import numpy as np
+
     path = tmp_path / 'sub' / 'emb.npy'
     with atomic_path(path) as tmp:
         assert tmp.endswith('.npy')

@@ -7,8 +7,9 @@ from pyg_hopfield.utils import co_interaction_graph
 
 # Users 0..2 over items 0..3; user 1 repeats item 1 (counted once), user
 # 7 (ids need not be contiguous) has item 3 alone.
-INTERACTIONS = torch.tensor([[0, 0, 0, 1, 1, 1, 2, 2, 7],
-                             [0, 1, 2, 1, 2, 1, 0, 1, 3]])
+INTERACTIONS = torch.tensor(
+    [[0, 0, 0, 1, 1, 1, 2, 2, 7], [0, 1, 2, 1, 2, 1, 0, 1, 3]]
+)
 
 
 def reference(weighting):
@@ -39,12 +40,13 @@ def reference(weighting):
 
 @pytest.mark.parametrize('weighting', ['count', 'cosine', 'jaccard', 'pmi'])
 def test_matches_reference(weighting):
-    edge_index, edge_weight = co_interaction_graph(INTERACTIONS, 4,
-                                                   weighting)
+    edge_index, edge_weight = co_interaction_graph(INTERACTIONS, 4, weighting)
     expected = reference(weighting)
     assert edge_weight.dtype == torch.float
-    got = {tuple(e): w for e, w in zip(edge_index.t().tolist(),
-                                       edge_weight.tolist())}
+    got = {
+        tuple(e): w
+        for e, w in zip(edge_index.t().tolist(), edge_weight.tolist())
+    }
     assert got.keys() == expected.keys()
     for key, value in expected.items():
         assert got[key] == pytest.approx(value, rel=1e-6)
@@ -63,16 +65,19 @@ def test_counts_hand_computed():
 
 def test_empty_and_singletons():
     edge_index, edge_weight = co_interaction_graph(
-        torch.tensor([[0, 1], [0, 1]]), 2)
+        torch.tensor([[0, 1], [0, 1]]), 2
+    )
     assert edge_index.shape == (2, 0) and edge_weight.numel() == 0
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="'interaction_index' must be a "
-                       "torch.long tensor"):
+    with pytest.raises(
+        ValueError, match="'interaction_index' must be a torch.long tensor"
+    ):
         co_interaction_graph(INTERACTIONS.float(), 4)
-    with pytest.raises(ValueError, match="contains item 3 but num_items=3; "
-                       "pass num_items=4"):
+    with pytest.raises(
+        ValueError, match='contains item 3 but num_items=3; pass num_items=4'
+    ):
         co_interaction_graph(INTERACTIONS, 3)
     with pytest.raises(ValueError, match='negative id -1'):
         co_interaction_graph(torch.tensor([[0, -1], [0, 1]]), 4)

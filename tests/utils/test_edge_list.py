@@ -26,16 +26,19 @@ def test_read_edge_list_weighted_directed(tmp_path):
     assert torch.allclose(data.edge_weight, torch.tensor([0.5, 2.0]))
 
 
-@pytest.mark.parametrize('text,kwargs,match', [
-    ('0 1\n1 x\n', {}, 'line 2.*integers'),
-    ('0 1\n1\n', {}, "line 2.*'u v' or 'u v weight'"),
-    ('0 1 1.0\n1 2\n', {}, 'line 2.*mixes'),
-    ('0 -1\n', {}, 'line 1.*non-negative'),
-    ('0 1 -2\n', {}, 'line 1.*non-negative'),
-    ('0 1 nan\n', {}, 'line 1.*finite'),
-    ('0 1\n0 7\n', {'num_nodes': 5}, 'line 2.*node 7 is out of range'),
-    ('# nothing\n', {}, 'contains no edges'),
-])
+@pytest.mark.parametrize(
+    'text,kwargs,match',
+    [
+        ('0 1\n1 x\n', {}, 'line 2.*integers'),
+        ('0 1\n1\n', {}, "line 2.*'u v' or 'u v weight'"),
+        ('0 1 1.0\n1 2\n', {}, 'line 2.*mixes'),
+        ('0 -1\n', {}, 'line 1.*non-negative'),
+        ('0 1 -2\n', {}, 'line 1.*non-negative'),
+        ('0 1 nan\n', {}, 'line 1.*finite'),
+        ('0 1\n0 7\n', {'num_nodes': 5}, 'line 2.*node 7 is out of range'),
+        ('# nothing\n', {}, 'contains no edges'),
+    ],
+)
 def test_read_edge_list_errors_name_the_line(tmp_path, text, kwargs, match):
     with pytest.raises(ValueError, match=match):
         read_edge_list(write(tmp_path, text), **kwargs)

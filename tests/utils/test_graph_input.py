@@ -11,7 +11,8 @@ WEIGHT = torch.tensor([1.0, 2.0, 3.0, 4.0])
 class FakeDGLGraph:
     r"""The slice of :class:`dgl.DGLGraph` the package uses, with DGL's
     signatures (int32 ids as ``idtype=torch.int32`` gives)."""
-    def __init__(self, src, dst, num_nodes, edata=None, ntypes=('_N', )):
+
+    def __init__(self, src, dst, num_nodes, edata=None, ntypes=('_N',)):
         self._src, self._dst = src.int(), dst.int()
         self._num_nodes = num_nodes
         self.edata = dict(edata or {})
@@ -51,18 +52,29 @@ def test_dgl_like_graph():
     assert torch.equal(weight, WEIGHT)
 
 
-@pytest.mark.parametrize('graph,kwargs,match', [
-    ([[0, 1], [1, 0]], {}, "'graph' must be an edge_index tensor"),
-    (fake_graph(), dict(weight_key='w'), "'weight_key' names the edge "
-     "feature 'w'"),
-    (fake_graph(ntypes=('user', 'item')), {}, 'heterogeneous DGL graph'),
-    (fake_graph(), dict(num_nodes=3), "'num_nodes' is read from the DGL"),
-    (Data(edge_index=EDGE_INDEX, num_nodes=3), dict(weight_key='w'),
-     "'weight_key' names "
-     "the edge attribute 'w'"),
-    (Data(edge_index=EDGE_INDEX, num_nodes=2), {}, 'contains node 2 but '
-     'num_nodes=2'),
-])
+@pytest.mark.parametrize(
+    'graph,kwargs,match',
+    [
+        ([[0, 1], [1, 0]], {}, "'graph' must be an edge_index tensor"),
+        (
+            fake_graph(),
+            dict(weight_key='w'),
+            "'weight_key' names the edge feature 'w'",
+        ),
+        (fake_graph(ntypes=('user', 'item')), {}, 'heterogeneous DGL graph'),
+        (fake_graph(), dict(num_nodes=3), "'num_nodes' is read from the DGL"),
+        (
+            Data(edge_index=EDGE_INDEX, num_nodes=3),
+            dict(weight_key='w'),
+            "'weight_key' names the edge attribute 'w'",
+        ),
+        (
+            Data(edge_index=EDGE_INDEX, num_nodes=2),
+            {},
+            'contains node 2 but num_nodes=2',
+        ),
+    ],
+)
 def test_bad_graphs(graph, kwargs, match):
     with pytest.raises(ValueError, match=match):
         to_edge_index(graph, **kwargs)
@@ -80,6 +92,7 @@ def test_real_dgl_graph():
 @pytest.mark.parametrize('split', ['gem', 'seal', 'mhn'])
 def test_link_splits_accept_data_and_dgl_graphs(split):
     from pyg_hopfield import utils
+
     src = torch.arange(12)
     edge_index = torch.stack([src, (src + 1) % 12])
     edge_index = torch.cat([edge_index, edge_index.flip(0)], dim=1)
@@ -90,6 +103,7 @@ def test_link_splits_accept_data_and_dgl_graphs(split):
     for graph in (Data(edge_index=edge_index, num_nodes=12), g):
         out = fn(graph, seed=1, **kwargs)
         assert all(torch.equal(a, b) for a, b in zip(out, expected))
-    with pytest.raises(ValueError, match="'num_nodes' is 13 but the graph "
-                       "has 12 nodes"):
+    with pytest.raises(
+        ValueError, match="'num_nodes' is 13 but the graph has 12 nodes"
+    ):
         fn(g, 13, seed=1, **kwargs)

@@ -23,8 +23,10 @@ def graph():
 
 def test_unique_undirected_pairs():
     edge_index = torch.tensor([[0, 1, 1, 2, 2, 3, 3], [1, 0, 2, 1, 2, 0, 1]])
-    assert unique_undirected_pairs(edge_index).tolist() == [[0, 0, 1, 1],
-                                                           [1, 3, 2, 3]]
+    assert unique_undirected_pairs(edge_index).tolist() == [
+        [0, 0, 1, 1],
+        [1, 3, 2, 3],
+    ]
 
 
 @pytest.mark.parametrize('test_ratio', [0.1, 0.5])

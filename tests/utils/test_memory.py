@@ -23,7 +23,10 @@ def test_estimate_bad_method():
 
 def test_check_memory_says_how_much():
     check_memory(10, 'tiny', available=100)
-    with pytest.raises(ValueError, match=r'needs at least 3\.0 GB .* only '
-                       r'1\.0 GB is available on cpu'):
+    with pytest.raises(
+        ValueError,
+        match=r'needs at least 3\.0 GB .* only '
+        r'1\.0 GB is available on cpu',
+    ):
         check_memory(3 * 1024**3, 'embed', available=1024**3)
     assert available_memory('cpu') > 0

@@ -7,8 +7,9 @@ from pyg_hopfield.utils import held_out_user_split, user_histories
 @pytest.mark.parametrize('seed', [0, 5])
 @pytest.mark.parametrize('val_ratio', [0.0, 0.2])
 def test_partition(seed, val_ratio):
-    split = held_out_user_split(20, test_ratio=0.1, val_ratio=val_ratio,
-                                seed=seed)
+    split = held_out_user_split(
+        20, test_ratio=0.1, val_ratio=val_ratio, seed=seed
+    )
     assert split.test.numel() == 2
     assert split.val.numel() == round(20 * val_ratio)
     everyone = torch.cat(list(split)).sort().values
