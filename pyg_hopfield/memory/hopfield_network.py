@@ -21,7 +21,7 @@ def check_bipolar(
     r"""Raises a :class:`ValueError` naming :obj:`name` unless :obj:`x` is a
     {-1, +1} tensor of the allowed rank with :obj:`num_neurons` columns."""
     if not isinstance(x, Tensor):
-        raise TypeError(
+        raise ValueError(  # noqa: TRY004 (the contract asks for ValueError)
             f"'{name}' must be a torch.Tensor, got "
             f'{type(x).__name__}; wrap it with torch.as_tensor'
         )

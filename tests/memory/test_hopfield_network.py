@@ -179,7 +179,7 @@ def test_bad_inputs():
         net.store(torch.ones(2, 2, 4))
     with pytest.raises(ValueError, match='2 \\* x - 1'):
         net.store(torch.ones(2, 4, dtype=torch.bool))
-    with pytest.raises(TypeError, match='must be a torch.Tensor'):
+    with pytest.raises(ValueError, match='must be a torch.Tensor'):
         net.store([[1, -1, 1, -1]])
     net.store(torch.ones(1, 4))
     with pytest.raises(
