@@ -3,9 +3,7 @@ r"""Hit rate of item-to-item recommendations."""
 import torch
 from torch import Tensor
 
-from pyg_hopfield.utils.checks import check_int
-
-from ._validation import check_embedding
+from pyg_hopfield.utils.checks import check_embedding, check_int
 
 _CHUNK_ELEMENTS = 1 << 22
 

@@ -4,9 +4,7 @@ following the GEM library."""
 import torch
 from torch import Tensor
 
-from pyg_hopfield.utils.checks import check_int
-
-from ._validation import check_embedding, check_index
+from pyg_hopfield.utils.checks import check_embedding, check_index, check_int
 
 # The number of score entries [rows, candidates] ranked at once.
 _CHUNK_ELEMENTS = 1 << 22

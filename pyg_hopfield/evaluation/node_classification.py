@@ -6,9 +6,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from pyg_hopfield.utils.checks import check_float, check_int
+from pyg_hopfield.utils.checks import check_embedding, check_float, check_int
 
-from ._validation import check_embedding
 from .logistic_regression import one_vs_rest_scores
 
 SOLVERS = ('liblinear', 'torch')

@@ -10,6 +10,51 @@ import torch
 from torch import Tensor
 
 
+def _check_index_tensor(index: Tensor, name: str, columns: str) -> None:
+    # The shape and dtype of an index tensor [2, columns].
+    if not isinstance(index, Tensor):
+        raise ValueError(  # noqa: TRY004 (the contract asks for ValueError)
+            f"'{name}' must be a torch.Tensor of shape [2, {columns}], "
+            f'got {type(index).__name__}'
+        )
+    if index.dim() != 2 or index.size(0) != 2:
+        raise ValueError(
+            f"'{name}' must have shape [2, {columns}], got "
+            f'{list(index.shape)}; transpose an [E, 2] list with '
+            f"'{name}.t()'"
+        )
+    if index.dtype != torch.long:
+        raise ValueError(
+            f"'{name}' must have dtype torch.long, got {index.dtype}; "
+            f"convert it with '{name}.long()'"
+        )
+
+
+def _check_index_range(
+    index: Tensor,
+    name: str,
+    num_nodes: int | None,
+    fix: str,
+) -> int:
+    # Node ids in [0, num_nodes) (num_nodes inferred if None); `fix` is
+    # formatted with the smallest valid num_nodes.
+    min_index = int(index.min())
+    if min_index < 0:
+        raise ValueError(
+            f"'{name}' contains the negative node index {min_index}; "
+            f'node ids must be 0-based and non-negative'
+        )
+    max_index = int(index.max())
+    if num_nodes is None:
+        return max_index + 1
+    if max_index >= num_nodes:
+        raise ValueError(
+            f"'{name}' contains node {max_index} but "
+            f'num_nodes={num_nodes}; {fix.format(max_index + 1)}'
+        )
+    return num_nodes
+
+
 def check_edge_index(
     edge_index: Tensor,
     num_nodes: int | None = None,
@@ -42,23 +87,7 @@ def check_edge_index(
         ...
         ValueError: 'edge_index' contains node 2 but num_nodes=2; pass ...
     """
-    if not isinstance(edge_index, Tensor):
-        raise ValueError(
-            f"'edge_index' must be a torch.Tensor of shape "
-            f'[2, num_edges], got {type(edge_index).__name__}'
-        )
-    if edge_index.dim() != 2 or edge_index.size(0) != 2:
-        raise ValueError(
-            f"'edge_index' must have shape [2, num_edges], got "
-            f'{list(edge_index.shape)}; transpose an [E, 2] '
-            f"edge list with 'edge_index.t()'"
-        )
-    if edge_index.dtype != torch.long:
-        raise ValueError(
-            f"'edge_index' must have dtype torch.long, got "
-            f'{edge_index.dtype}; convert it with '
-            f"'edge_index.long()'"
-        )
+    _check_index_tensor(edge_index, 'edge_index', 'num_edges')
     num_edges = edge_index.size(1)
     if num_nodes is not None:
         if isinstance(num_nodes, bool) or not isinstance(num_nodes, int):
@@ -80,22 +109,12 @@ def check_edge_index(
                 'graph without edges'
             )
         return num_nodes
-    min_index = int(edge_index.min())
-    if min_index < 0:
-        raise ValueError(
-            f"'edge_index' contains the negative node index "
-            f'{min_index}; node ids must be 0-based and '
-            f'non-negative'
-        )
-    max_index = int(edge_index.max())
-    if num_nodes is None:
-        num_nodes = max_index + 1
-    elif max_index >= num_nodes:
-        raise ValueError(
-            f"'edge_index' contains node {max_index} but "
-            f'num_nodes={num_nodes}; pass num_nodes>='
-            f'{max_index + 1} or relabel the nodes'
-        )
+    num_nodes = _check_index_range(
+        edge_index,
+        'edge_index',
+        num_nodes,
+        'pass num_nodes>={} or relabel the nodes',
+    )
     if edge_weight is not None:
         check_edge_weight(edge_weight, num_edges)
     return num_nodes
@@ -237,3 +256,72 @@ def check_finite(tensor: Tensor, name: str) -> Tensor:
                 f'with finite numbers'
             )
     return tensor
+
+
+def check_embedding(embedding: Tensor, name: str = 'embedding') -> Tensor:
+    r"""Checks that :obj:`embedding` is a finite, floating-point
+    :obj:`[num_nodes, embedding_dim]` tensor and returns it detached on the
+    CPU."""
+    if not isinstance(embedding, Tensor):
+        raise ValueError(  # noqa: TRY004
+            f"'{name}' must be a torch.Tensor of shape "
+            f'[num_nodes, embedding_dim] (got '
+            f'{type(embedding).__name__}); convert it with '
+            f'torch.as_tensor(...)'
+        )
+    if embedding.dim() != 2:
+        raise ValueError(
+            f"'{name}' must be two-dimensional "
+            f'[num_nodes, embedding_dim] (got shape '
+            f'{list(embedding.size())}); reshape it'
+        )
+    if not embedding.is_floating_point():
+        raise ValueError(
+            f"'{name}' must be a floating-point tensor (got "
+            f'dtype {embedding.dtype}); call .float()'
+        )
+    if embedding.numel() == 0:
+        raise ValueError(
+            f"'{name}' is empty (shape "
+            f'{list(embedding.size())}); pass at least one '
+            f'node and one dimension'
+        )
+    embedding = embedding.detach().cpu()
+    if not bool(torch.isfinite(embedding).all()):
+        bad = int((~torch.isfinite(embedding)).any(dim=1).nonzero()[0])
+        raise ValueError(
+            f"'{name}' contains NaN or infinite values (first "
+            f'in row {bad}); fix the embedding before '
+            f'evaluating it'
+        )
+    return embedding
+
+
+def check_index(
+    index: Tensor,
+    name: str,
+    num_nodes: int,
+    allow_empty: bool = True,
+) -> Tensor:
+    r"""Checks that :obj:`index` is a :obj:`torch.long` tensor of shape
+    :obj:`[2, num_pairs]` with node indices in :obj:`[0, num_nodes)` (the
+    rows of an embedding) and returns it on the CPU.
+
+    Examples:
+        >>> check_index(torch.tensor([[0], [3]]), 'pairs', num_nodes=3)
+        Traceback (most recent call last):
+        ...
+        ValueError: 'pairs' contains node 3 but num_nodes=3; pass an ...
+    """
+    _check_index_tensor(index, name, 'num_pairs')
+    if not allow_empty and index.size(1) == 0:
+        raise ValueError(f"'{name}' is empty; pass at least one pair")
+    index = index.cpu()
+    if index.numel() > 0:
+        _check_index_range(
+            index,
+            name,
+            num_nodes,
+            'pass an embedding for every node (one row a node)',
+        )
+    return index
