@@ -1,12 +1,12 @@
 r"""Associative-memory graph embeddings for PyTorch Geometric."""
 
 import importlib
+import warnings
 from typing import Any
 
 __version__ = '0.1.0'
 
 __all__ = [
-    'typing',
     'io',
     'utils',
     'transforms',
@@ -27,6 +27,14 @@ _SUBPACKAGES = frozenset(__all__) - {'__version__'}
 
 
 def __getattr__(name: str) -> Any:
+    if name == 'typing':  # the module is gone: PyG's flags cover it
+        warnings.warn(
+            "'pyg_hopfield.typing' is deprecated and will be removed; read "
+            "the optional-dependency flags from 'torch_geometric.typing'",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return importlib.import_module('torch_geometric.typing')
     if name in _SUBPACKAGES:
         module = importlib.import_module(f'{__name__}.{name}')
         globals()[name] = module
