@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from torch_geometric.data import Data
 
 __all__ = [
+    'EdgeChunks',
     'read_edge_list',
     'read_edges',
     'read_text_edges',
@@ -47,6 +48,8 @@ __all__ = [
 # ',' -> ' ' and '%' -> '#', so that pandas' C parser (one separator rule,
 # one comment character) reads every accepted text layout.
 _TRANSLATION = bytes.maketrans(b',%', b' #')
+
+_NUMPY = {torch.int32: np.int32, torch.int64: np.int64}
 
 
 def _check_file(path: str) -> None:
@@ -188,7 +191,8 @@ def read_text_edges(path: str) -> tuple[np.ndarray, np.ndarray | None]:
     ) from error
 
 
-def _read_npy(path: str) -> Tensor:
+def _open_npy(path: str) -> np.ndarray:
+    # The memory map of a checked [E, 2] or [2, E] int32/int64 array.
     try:
         array = np.load(path, mmap_mode='r', allow_pickle=False)
     except Exception as e:
@@ -206,12 +210,27 @@ def _read_npy(path: str) -> Tensor:
             f"'{path}' holds {array.dtype} node ids; expected "
             f"int32 or int64 (save 'ids.astype(np.int64)')"
         )
-    pairs = array if array.shape[0] == 2 else array.T
-    # The one copy: the memory map becomes an in-memory int64 [2, E].
-    return torch.from_numpy(np.array(pairs, dtype=np.int64, order='C'))
+    return array
 
 
-def _read_npy_weights(path: str, num_edges: int) -> Tensor:
+def _pairs(array: np.ndarray, start: int = 0, end: int | None = None):
+    # Edges [start, end) of a checked memory map, as a [2, n] view.
+    if array.shape[0] == 2:
+        return array[:, start:end]
+    return array[start:end].T
+
+
+def _read_npy(path: str, index_dtype: torch.dtype | None) -> Tensor:
+    array = _open_npy(path)
+    # Widening happens in the copy; narrowing int64 -> int32 is left to
+    # _cast_ids, which checks the range first.
+    dtype = np.int64 if index_dtype == torch.long else array.dtype
+    # The one copy: the memory map becomes an in-memory [2, E].
+    return torch.from_numpy(np.array(_pairs(array), dtype=dtype, order='C'))
+
+
+def _open_npy_weights(path: str, num_edges: int) -> np.ndarray:
+    # The memory map of a checked [E] array of numbers.
     if not path.endswith('.npy') or not osp.isfile(path):
         raise ValueError(
             f"'--weights' must be an existing .npy file, got '{path}'"
@@ -228,6 +247,11 @@ def _read_npy_weights(path: str, num_edges: int) -> Tensor:
             f'{list(array.shape)}; expected numbers of shape '
             f'[{num_edges}], one per edge'
         )
+    return array
+
+
+def _read_npy_weights(path: str, num_edges: int) -> Tensor:
+    array = _open_npy_weights(path, num_edges)
     return torch.from_numpy(np.array(array, dtype=np.float32))
 
 
@@ -291,6 +315,7 @@ def _read_pt(path: str) -> tuple[Tensor, Tensor | None, int | None]:
 def read_edges(
     path: str,
     weights: str | None = None,
+    index_dtype: torch.dtype | None = torch.long,
 ) -> tuple[Tensor, Tensor | None, int | None]:
     r"""Reads the edges of a text, ``.npy`` or ``.pt`` file (see the
     module docstring) as they are stored: no symmetrising, no
@@ -300,12 +325,16 @@ def read_edges(
         path (str): The file.
         weights (str, optional): A ``.npy`` file of :obj:`E` edge weights,
             for edge files that hold none. (default: :obj:`None`)
+        index_dtype (torch.dtype, optional): :obj:`torch.long` or
+            :obj:`torch.int32` node ids; :obj:`None` keeps the dtype of a
+            ``.npy`` or ``.pt`` file (half the memory for :obj:`int32`
+            files; text is read as :obj:`long`).
+            (default: :obj:`torch.long`)
 
     Returns:
-        :obj:`(edge_index, edge_weight, num_nodes)`: :obj:`long`
-        :obj:`[2, E]` node ids, :obj:`float` :obj:`[E]` weights or
-        :obj:`None`, and the node count stored in a ``.pt`` file or
-        :obj:`None`.
+        :obj:`(edge_index, edge_weight, num_nodes)`: :obj:`[2, E]` node
+        ids, :obj:`float` :obj:`[E]` weights or :obj:`None`, and the node
+        count stored in a ``.pt`` file or :obj:`None`.
 
     Raises:
         ValueError: Naming the file (and, for text, the line) of the first
@@ -322,11 +351,18 @@ def read_edges(
         >>> edge_index
         tensor([[0, 1, 2],
                 [1, 2, 0]])
+        >>> read_edges(path, index_dtype=None)[0].dtype
+        torch.int32
     """
+    if index_dtype not in (None, *_NUMPY):
+        raise ValueError(
+            f"'index_dtype' must be torch.long, torch.int32 or None "
+            f'(got {index_dtype!r})'
+        )
     _check_file(path)
     num_nodes = None
     if path.endswith('.npy'):
-        edge_index, edge_weight = _read_npy(path), None
+        edge_index, edge_weight = _read_npy(path, index_dtype), None
     elif path.endswith('.pt'):
         edge_index, edge_weight, num_nodes = _read_pt(path)
     else:
@@ -335,6 +371,8 @@ def read_edges(
         edge_weight = (
             None if w is None else torch.from_numpy(w.astype(np.float32))
         )
+    if index_dtype is not None and edge_index.dtype != index_dtype:
+        edge_index = _cast_ids(path, edge_index, index_dtype)
     if weights is not None:
         if edge_weight is not None:
             raise ValueError(
@@ -344,21 +382,148 @@ def read_edges(
         edge_weight = _read_npy_weights(weights, edge_index.size(1))
     if edge_index.numel() == 0:
         raise ValueError(f"'{path}' contains no edges")
+    _check_values(path, weights, edge_index, edge_weight)
+    return edge_index, edge_weight, num_nodes
+
+
+def _cast_ids(path: str, edge_index: Tensor, dtype: torch.dtype) -> Tensor:
+    if dtype == torch.int32 and edge_index.numel() > 0:
+        largest = int(edge_index.max())
+        if largest > torch.iinfo(torch.int32).max:
+            raise ValueError(
+                f"'{path}' holds node id {largest}, too large for "
+                f"'index_dtype=torch.int32'; use torch.long"
+            )
+    return edge_index.to(dtype)
+
+
+def _check_values(
+    path: str,
+    weights: str | None,
+    edge_index: Tensor,
+    edge_weight: Tensor | None,
+    offset: int = 0,
+) -> None:
+    # Negative ids, and weights that are negative or not finite; `offset`
+    # is the number of the first edge (for chunks of a file).
     bad = (edge_index < 0).any(dim=0).nonzero()
     if bad.numel() > 0:
         raise ValueError(
-            f'{_where(path, int(bad[0]))}: node ids must be '
+            f'{_where(path, offset + int(bad[0]))}: node ids must be '
             f'non-negative (0-based)'
         )
     if edge_weight is not None:
         bad = (~torch.isfinite(edge_weight) | (edge_weight < 0)).nonzero()
         if bad.numel() > 0:
-            where = _where(weights or path, int(bad[0]))
+            where = _where(weights or path, offset + int(bad[0]))
             raise ValueError(
                 f'{where}: weights must be finite and '
                 f'non-negative, got {float(edge_weight[bad[0]])}'
             )
-    return edge_index, edge_weight, num_nodes
+
+
+class EdgeChunks:
+    r"""The edges of a text, ``.npy`` or ``.pt`` file (see the module
+    docstring) in chunks of at most :obj:`chunk_size` edges, as stored (no
+    symmetrising, no de-duplication), each chunk checked like
+    :func:`read_edges`.
+
+    A ``.npy`` edge array and a ``.npy`` weight file are memory-mapped and
+    only one chunk is ever in memory, so a file larger than the memory can
+    be streamed (e.g. by :func:`pyg_hopfield.distributed.partition`); text
+    and ``.pt`` files are read whole by :func:`read_edges` first (they are
+    meant for graphs that fit).
+
+    Args:
+        path (str): The file.
+        weights (str, optional): A ``.npy`` file of :obj:`E` edge weights.
+            (default: :obj:`None`)
+        chunk_size (int, optional): The number of edges per chunk.
+            (default: :obj:`4194304`)
+
+    Attributes:
+        num_edges (int): The number :obj:`E` of stored edges.
+        num_nodes (int or None): The node count stored in a ``.pt`` file.
+        weighted (bool): Whether the edges carry weights.
+
+    Examples:
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> path = os.path.join(tempfile.mkdtemp(), 'edges.npy')
+        >>> np.save(path, np.array([[0, 1], [1, 2], [2, 0]], np.int32))
+        >>> chunks = EdgeChunks(path, chunk_size=2)
+        >>> [(offset, ids.tolist()) for offset, ids, _ in chunks]
+        [(0, [[0, 1], [1, 2]]), (2, [[2], [0]])]
+    """
+
+    def __init__(
+        self,
+        path: str,
+        weights: str | None = None,
+        chunk_size: int = 1 << 22,
+    ):
+        if (
+            isinstance(chunk_size, bool)
+            or not isinstance(chunk_size, int)
+            or chunk_size < 1
+        ):
+            raise ValueError(
+                f"'chunk_size' must be a positive integer (got {chunk_size!r})"
+            )
+        _check_file(path)
+        self.path = path
+        self.weights = weights
+        self.chunk_size = chunk_size
+        self.num_nodes: int | None = None
+        self._array: np.ndarray | None = None
+        self._weight_array: np.ndarray | None = None
+        self._edges: tuple[Tensor, Tensor | None] | None = None
+        if path.endswith('.npy'):
+            self._array = _open_npy(path)
+            self.num_edges = int(self._array.size // 2)
+            if self.num_edges == 0:
+                raise ValueError(f"'{path}' contains no edges")
+            if weights is not None:
+                self._weight_array = _open_npy_weights(weights, self.num_edges)
+            self.weighted = weights is not None
+        else:
+            edge_index, edge_weight, self.num_nodes = read_edges(
+                path, weights, index_dtype=None
+            )
+            self._edges = (edge_index, edge_weight)
+            self.num_edges = edge_index.size(1)
+            self.weighted = edge_weight is not None
+
+    def __iter__(self) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
+        r"""Yields :obj:`(offset, ids, weights)`: the number of the chunk's
+        first edge, its :obj:`[2, n]` node ids (the file's integer dtype)
+        and its :obj:`float32` :obj:`[n]` weights or :obj:`None`."""
+        for start in range(0, self.num_edges, self.chunk_size):
+            end = min(start + self.chunk_size, self.num_edges)
+            if self._edges is not None:
+                edge_index, edge_weight = self._edges
+                ids = edge_index[:, start:end].numpy()
+                weight = (
+                    None
+                    if edge_weight is None
+                    else edge_weight[start:end].numpy()
+                )
+                yield start, ids, weight
+                continue
+            ids = np.ascontiguousarray(_pairs(self._array, start, end))
+            weight = None
+            if self._weight_array is not None:
+                weight = np.asarray(
+                    self._weight_array[start:end], dtype=np.float32
+                )
+            _check_values(
+                self.path,
+                self.weights,
+                torch.from_numpy(ids),
+                None if weight is None else torch.from_numpy(weight),
+                offset=start,
+            )
+            yield start, ids, weight
 
 
 def read_edge_list(

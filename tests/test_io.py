@@ -212,3 +212,90 @@ def test_one_based_errors(tmp_path):
 def test_bad_num_nodes(tmp_path, num_nodes):
     with pytest.raises(ValueError, match="'num_nodes' must be a positive"):
         read_edge_list(write(tmp_path, '0 1\n'), num_nodes=num_nodes)
+
+
+@pytest.mark.parametrize('dtype', [np.int32, np.int64])
+@pytest.mark.parametrize('layout', ['E2', '2E'])
+def test_npy_index_dtype(tmp_path, dtype, layout):
+    pairs = np.array([[0, 1], [1, 2], [2, 3]], dtype=dtype)
+    np.save(tmp_path / 'edges.npy', pairs if layout == 'E2' else pairs.T)
+    path = str(tmp_path / 'edges.npy')
+    kept = read_edges(path, index_dtype=None)[0]
+    assert kept.dtype == torch.from_numpy(pairs).dtype  # int32 stays int32
+    assert kept.tolist() == [[0, 1, 2], [1, 2, 3]]
+    assert read_edges(path, index_dtype=torch.int32)[0].dtype == torch.int32
+    assert read_edges(path)[0].dtype == torch.long
+    with pytest.raises(ValueError, match="'index_dtype' must be"):
+        read_edges(path, index_dtype=torch.float)
+
+
+def test_npy_square_is_2e(tmp_path):
+    # A [2, 2] array is read as PyG's [2, E]: rows are sources, targets.
+    np.save(tmp_path / 'edges.npy', np.array([[0, 1], [2, 3]]))
+    edge_index = read_edges(str(tmp_path / 'edges.npy'))[0]
+    assert edge_index.tolist() == [[0, 1], [2, 3]]
+
+
+def test_int32_cast_overflow(tmp_path):
+    np.save(tmp_path / 'edges.npy', np.array([[0, 2**31]], dtype=np.int64))
+    with pytest.raises(ValueError, match='too large.*torch.long'):
+        read_edges(str(tmp_path / 'edges.npy'), index_dtype=torch.int32)
+
+
+def test_npy_weights_length_mismatch(tmp_path):
+    np.save(tmp_path / 'edges.npy', np.array([[0, 1], [1, 2], [2, 3]]))
+    np.save(tmp_path / 'w.npy', np.ones(4, dtype=np.float32))
+    with pytest.raises(ValueError, match=r'w.npy.*shape \[4\].*\[3\], one'):
+        read_edges(
+            str(tmp_path / 'edges.npy'), weights=str(tmp_path / 'w.npy')
+        )
+    with pytest.raises(ValueError, match=r'w.npy.*shape \[4\].*\[3\], one'):
+        pio.EdgeChunks(
+            str(tmp_path / 'edges.npy'), weights=str(tmp_path / 'w.npy')
+        )
+
+
+@pytest.mark.parametrize('name', ['edges.npy', 'edges.txt', 'graph.pt'])
+@pytest.mark.parametrize('chunk_size', [1, 2, 3, 100])
+def test_edge_chunks(tmp_path, name, chunk_size):
+    pairs = np.array([[0, 1], [1, 2], [2, 3], [3, 0], [4, 4]], np.int32)
+    weight = np.array([0.5, 1.0, 2.0, 3.0, 4.0], dtype=np.float32)
+    path, weights = str(tmp_path / name), None
+    if name.endswith('.npy'):
+        np.save(path, pairs.T)
+        np.save(tmp_path / 'w.npy', weight)
+        weights = str(tmp_path / 'w.npy')
+    elif name.endswith('.txt'):
+        write(
+            tmp_path,
+            ''.join(f'{u} {v} {w}\n' for (u, v), w in zip(pairs, weight)),
+        )
+    else:
+        torch.save(
+            Data(
+                edge_index=torch.from_numpy(pairs.T.copy()),
+                edge_weight=torch.from_numpy(weight),
+                num_nodes=7,
+            ),
+            path,
+        )
+    chunks = pio.EdgeChunks(path, weights, chunk_size=chunk_size)
+    assert chunks.num_edges == 5 and chunks.weighted
+    assert chunks.num_nodes == (7 if name.endswith('.pt') else None)
+    offsets, ids, ws = zip(*chunks)
+    assert list(offsets) == list(range(0, 5, chunk_size))
+    assert all(i.shape[1] <= chunk_size for i in ids)
+    assert np.concatenate(ids, axis=1).tolist() == pairs.T.tolist()
+    assert np.concatenate(ws).tolist() == weight.tolist()
+
+
+def test_edge_chunks_errors(tmp_path):
+    np.save(tmp_path / 'edges.npy', np.array([[0, 1], [1, 2], [2, -3]]))
+    chunks = pio.EdgeChunks(str(tmp_path / 'edges.npy'), chunk_size=2)
+    with pytest.raises(ValueError, match='edges.npy, edge 2: .*non-negative'):
+        list(chunks)
+    with pytest.raises(ValueError, match="'chunk_size' must be a positive"):
+        pio.EdgeChunks(str(tmp_path / 'edges.npy'), chunk_size=0)
+    np.save(tmp_path / 'empty.npy', np.zeros((0, 2), dtype=np.int64))
+    with pytest.raises(ValueError, match='contains no edges'):
+        pio.EdgeChunks(str(tmp_path / 'empty.npy'))
