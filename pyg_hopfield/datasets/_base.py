@@ -24,7 +24,7 @@ import os
 import os.path as osp
 import shutil
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 import torch
@@ -37,7 +37,6 @@ from torch_geometric.utils import (
     to_undirected,
 )
 
-from pyg_hopfield.io import read_text_edges
 from pyg_hopfield.utils.atomic import atomic_path, save_atomic
 
 #: Environment variable naming a read-only local mirror of the raw files.
@@ -257,18 +256,6 @@ def read_mat(path: str, keys: tuple[str, ...]) -> dict:
     return mat
 
 
-def read_edge_list(path: str) -> np.ndarray:
-    r"""Reads a raw integer edge list (plain or gzip, ``#`` comments) into an
-    :obj:`int64` array of shape :obj:`[num_lines, 2]` through the package's
-    one text reader, :func:`pyg_hopfield.io.read_text_edges` (vectorised);
-    a weight column is ignored. A parse error becomes the "corrupt raw
-    file" error naming :obj:`path`."""
-    try:
-        return read_text_edges(path)[0]
-    except ValueError as e:
-        raise open_error(path, 'a whitespace-separated edge list', e) from e
-
-
 def to_simple_undirected(
     row: np.ndarray,
     col: np.ndarray,
@@ -388,8 +375,15 @@ class RawFileDataset(InMemoryDataset):
     ``processed/`` live under ``root/name``, :meth:`download` fetches every
     :class:`RawFile` of :meth:`raw_files` through :func:`fetch_raw_file`,
     and :meth:`process` builds one :class:`~torch_geometric.data.Data`
-    through :meth:`read`, applies ``pre_transform`` and saves it."""
+    through :meth:`read`, applies ``pre_transform`` and saves it.
 
+    A family of graphs sets :attr:`files` (one raw file a name) and
+    :attr:`names`: ``name`` is then matched case-insensitively."""
+
+    #: The raw file of each dataset of the family, by name.
+    files: ClassVar[dict[str, RawFile]] = {}
+    #: The accepted names (the keys of :attr:`files` for a family).
+    names: ClassVar[list[str]] = []
     #: The names of the raw files shipped inside the package.
     packaged_files: tuple[str, ...] = ()
 
@@ -402,10 +396,11 @@ class RawFileDataset(InMemoryDataset):
         force_reload: bool = False,
         log: bool = True,
     ) -> None:
-        self.name = name
+        self.name = match_name(name, self.names) if self.names else name
         root = resolve_root(root)
         drop_broken_files(
-            osp.join(root, name, 'raw'), osp.join(root, name, 'processed')
+            osp.join(root, self.name, 'raw'),
+            osp.join(root, self.name, 'processed'),
         )
         super().__init__(
             root, transform, pre_transform, force_reload=force_reload, log=log
@@ -413,7 +408,7 @@ class RawFileDataset(InMemoryDataset):
         self.load(self.processed_paths[0])
 
     def raw_files(self) -> list[RawFile]:
-        raise NotImplementedError
+        return [self.files[self.name]]
 
     def read(self):
         raise NotImplementedError
@@ -456,4 +451,31 @@ class RawFileDataset(InMemoryDataset):
         save_processed(cls, data_list, path)
 
     def __repr__(self) -> str:
-        return f'{self.name}()'
+        return f'{self.__class__.__name__}(name={self.name!r})'
+
+
+class SingleRawFileDataset(RawFileDataset):
+    r"""A :class:`RawFileDataset` of one graph, :attr:`dataset_name`: it
+    takes no ``name``."""
+
+    dataset_name: ClassVar[str]
+
+    def __init__(
+        self,
+        root: str | None = None,
+        transform: Callable | None = None,
+        pre_transform: Callable | None = None,
+        force_reload: bool = False,
+        log: bool = True,
+    ) -> None:
+        super().__init__(
+            root,
+            self.dataset_name,
+            transform,
+            pre_transform,
+            force_reload=force_reload,
+            log=log,
+        )
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}()'

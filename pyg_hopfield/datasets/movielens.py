@@ -4,7 +4,6 @@ item-to-item recommender protocol."""
 import os
 import os.path as osp
 import shutil
-from collections.abc import Callable
 from typing import ClassVar
 
 import numpy as np
@@ -13,7 +12,7 @@ from torch_geometric.data import Data, download_url, extract_zip
 
 from pyg_hopfield.datasets._base import (
     RawFile,
-    RawFileDataset,
+    SingleRawFileDataset,
     check_sha256,
     copy_file,
     is_offline,
@@ -24,7 +23,7 @@ from pyg_hopfield.datasets._base import (
 )
 
 
-class MovieLens100K(RawFileDataset):
+class MovieLens100K(SingleRawFileDataset):
     r"""The MovieLens-100K data set from the `"The MovieLens Datasets:
     History and Context" <https://doi.org/10.1145/2827872>`_ paper: 100,000
     ratings (1-5) by 943 users on 1,682 movies, each user with at least 20
@@ -91,6 +90,7 @@ class MovieLens100K(RawFileDataset):
           - 2,625
     """
 
+    dataset_name = 'MovieLens100K'
     url = 'https://files.grouplens.org/datasets/movielens/ml-100k.zip'
 
     #: sha256 of the two raw files (GroupLens' originals).
@@ -102,23 +102,6 @@ class MovieLens100K(RawFileDataset):
             '18c6014a4b2c7324f250a63f8904a7b16b2b19f911129e346141507b0cbac950'
         ),
     }
-
-    def __init__(
-        self,
-        root: str | None = None,
-        transform: Callable | None = None,
-        pre_transform: Callable | None = None,
-        force_reload: bool = False,
-        log: bool = True,
-    ) -> None:
-        super().__init__(
-            root,
-            'MovieLens100K',
-            transform,
-            pre_transform,
-            force_reload=force_reload,
-            log=log,
-        )
 
     def raw_files(self) -> list[RawFile]:
         return [
@@ -218,6 +201,3 @@ class MovieLens100K(RawFileDataset):
             num_users=num_users,
             num_items=num_items,
         )
-
-    def __repr__(self) -> str:
-        return f'{self.__class__.__name__}()'

@@ -2,14 +2,12 @@ r"""The multi-label node classification graphs of DeepWalk and node2vec
 (MATLAB ``.mat`` files with a ``network`` adjacency and a ``group``
 node-label matrix)."""
 
-from collections.abc import Callable
-
 import torch
 from torch_geometric.data import Data
 
 from pyg_hopfield.datasets._base import (
     RawFile,
-    RawFileDataset,
+    SingleRawFileDataset,
     read_mat,
     to_simple_undirected,
 )
@@ -20,26 +18,9 @@ _OPENNE = (
 )
 
 
-class _MatClassificationDataset(RawFileDataset):
+class _MatClassificationDataset(SingleRawFileDataset):
     file: RawFile
     weighted: bool = False
-
-    def __init__(
-        self,
-        root: str | None = None,
-        transform: Callable | None = None,
-        pre_transform: Callable | None = None,
-        force_reload: bool = False,
-        log: bool = True,
-    ) -> None:
-        super().__init__(
-            root,
-            self.__class__.dataset_name,
-            transform,
-            pre_transform,
-            force_reload=force_reload,
-            log=log,
-        )
 
     def raw_files(self) -> list[RawFile]:
         return [self.file]
@@ -70,9 +51,6 @@ class _MatClassificationDataset(RawFileDataset):
     @property
     def num_classes(self) -> int:
         return int(self._data.y.size(-1))
-
-    def __repr__(self) -> str:
-        return f'{self.__class__.__name__}()'
 
 
 class BlogCatalog(_MatClassificationDataset):

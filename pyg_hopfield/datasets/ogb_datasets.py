@@ -174,7 +174,37 @@ def _ogb_node_class():
     return PygNodePropPredDataset
 
 
-class OGBLinkDataset(_ogb_link_class()):
+class _StagedOGB:
+    # The constructor and repr shared by the OGB classes: the name is
+    # matched, the mirror staged and CanonicalGraph put before the user's
+    # pre_transform.
+    names: list[str]
+    task: str
+
+    def __init__(
+        self,
+        root: str | None,
+        name: str,
+        transform: Callable | None = None,
+        pre_transform: Callable | None = None,
+        force_reload: bool = False,
+    ) -> None:
+        name = match_name(name, self.names)
+        root = _prepare(root, name, force_reload)
+        inverse = _ogb_meta(self.task, name)['add_inverse_edge'] == 'True'
+        with _trusted_torch_load():
+            super().__init__(
+                name,
+                root=root,
+                transform=transform,
+                pre_transform=canonical_pre_transform(inverse, pre_transform),
+            )
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(name={self.name!r})'
+
+
+class OGBLinkDataset(_StagedOGB, _ogb_link_class()):
     r"""The link-prediction datasets (:obj:`"ogbl-ddi"`,
     :obj:`"ogbl-collab"`, :obj:`"ogbl-ppa"`) from the `"Open Graph
     Benchmark: Datasets for Machine Learning on Graphs"
@@ -241,25 +271,7 @@ class OGBLinkDataset(_ogb_link_class()):
     """
 
     names = LINK_NAMES
-
-    def __init__(
-        self,
-        root: str | None,
-        name: str,
-        transform: Callable | None = None,
-        pre_transform: Callable | None = None,
-        force_reload: bool = False,
-    ) -> None:
-        name = match_name(name, self.names)
-        root = _prepare(root, name, force_reload)
-        inverse = _ogb_meta('link', name)['add_inverse_edge'] == 'True'
-        with _trusted_torch_load():
-            super().__init__(
-                name,
-                root=root,
-                transform=transform,
-                pre_transform=canonical_pre_transform(inverse, pre_transform),
-            )
+    task = 'link'
 
     @property
     def train_split_inferred(self) -> bool:
@@ -278,11 +290,8 @@ class OGBLinkDataset(_ogb_link_class()):
         with _trusted_torch_load():
             return super().get_edge_split(split_type)
 
-    def __repr__(self) -> str:
-        return f'OGBLinkDataset(name={self.name!r})'
 
-
-class OGBNodeDataset(_ogb_node_class()):
+class OGBNodeDataset(_StagedOGB, _ogb_node_class()):
     r"""The node-property datasets (:obj:`"ogbn-arxiv"`) from the `"Open
     Graph Benchmark: Datasets for Machine Learning on Graphs"
     <https://arxiv.org/abs/2005.00687>`_ paper, through :mod:`ogb`'s
@@ -324,33 +333,12 @@ class OGBNodeDataset(_ogb_node_class()):
     """
 
     names = NODE_NAMES
-
-    def __init__(
-        self,
-        root: str | None,
-        name: str,
-        transform: Callable | None = None,
-        pre_transform: Callable | None = None,
-        force_reload: bool = False,
-    ) -> None:
-        name = match_name(name, self.names)
-        root = _prepare(root, name, force_reload)
-        inverse = _ogb_meta('node', name)['add_inverse_edge'] == 'True'
-        with _trusted_torch_load():
-            super().__init__(
-                name,
-                root=root,
-                transform=transform,
-                pre_transform=canonical_pre_transform(inverse, pre_transform),
-            )
+    task = 'node'
 
     def get_idx_split(self, split_type: str | None = None) -> dict:
         r"""OGB's train/valid/test node split."""
         with _trusted_torch_load():
             return super().get_idx_split(split_type)
-
-    def __repr__(self) -> str:
-        return f'OGBNodeDataset(name={self.name!r})'
 
 
 def _ogb_meta(task: str, name: str) -> dict[str, str]:

@@ -1,14 +1,11 @@
 r"""The link-prediction graphs of SEAL (MATLAB ``.mat`` files with a ``net``
 adjacency)."""
 
-from collections.abc import Callable
-
 from torch_geometric.data import Data
 
 from pyg_hopfield.datasets._base import (
     RawFile,
     RawFileDataset,
-    match_name,
     read_mat,
     to_simple_undirected,
 )
@@ -115,28 +112,6 @@ class SEALDataset(RawFileDataset):
     names = list(files.keys())
     packaged_files = ('USAir.mat',)
 
-    def __init__(
-        self,
-        root: str | None,
-        name: str,
-        transform: Callable | None = None,
-        pre_transform: Callable | None = None,
-        force_reload: bool = False,
-        log: bool = True,
-    ) -> None:
-        name = match_name(name, self.names)
-        super().__init__(
-            root,
-            name,
-            transform,
-            pre_transform,
-            force_reload=force_reload,
-            log=log,
-        )
-
-    def raw_files(self) -> list[RawFile]:
-        return [self.files[self.name]]
-
     def read(self) -> Data:
         import scipy.sparse as sp
 
@@ -151,6 +126,3 @@ class SEALDataset(RawFileDataset):
         num_nodes = int(adj.shape[0])
         edge_index, _ = to_simple_undirected(adj.row, adj.col, num_nodes)
         return Data(edge_index=edge_index, num_nodes=num_nodes)
-
-    def __repr__(self) -> str:
-        return f'SEALDataset(name={self.name!r})'

@@ -1,7 +1,5 @@
 r"""The SNAP arXiv collaboration networks (``ca-*`` edge lists)."""
 
-from collections.abc import Callable
-
 import numpy as np
 import torch
 from torch_geometric.data import Data
@@ -9,10 +7,10 @@ from torch_geometric.data import Data
 from pyg_hopfield.datasets._base import (
     RawFile,
     RawFileDataset,
-    match_name,
-    read_edge_list,
+    open_error,
     to_simple_undirected,
 )
+from pyg_hopfield.io import read_text_edges
 
 _MOSELEY = (
     'https://raw.githubusercontent.com/sammyjmoseley/CS6820Project/'
@@ -150,30 +148,14 @@ class SNAPCollaboration(RawFileDataset):
     }
     names = list(files.keys())
 
-    def __init__(
-        self,
-        root: str | None,
-        name: str,
-        transform: Callable | None = None,
-        pre_transform: Callable | None = None,
-        force_reload: bool = False,
-        log: bool = True,
-    ) -> None:
-        name = match_name(name, self.names)
-        super().__init__(
-            root,
-            name,
-            transform,
-            pre_transform,
-            force_reload=force_reload,
-            log=log,
-        )
-
-    def raw_files(self) -> list[RawFile]:
-        return [self.files[self.name]]
-
     def read(self) -> Data:
-        edges = read_edge_list(self.raw_paths[0])
+        path = self.raw_paths[0]
+        try:
+            edges, _ = read_text_edges(path)
+        except ValueError as e:
+            raise open_error(
+                path, 'a whitespace-separated edge list', e
+            ) from e
         node_id, inverse = np.unique(edges.reshape(-1), return_inverse=True)
         inverse = inverse.reshape(-1, 2)
         num_nodes = int(node_id.shape[0])
@@ -185,6 +167,3 @@ class SNAPCollaboration(RawFileDataset):
             num_nodes=num_nodes,
             node_id=torch.from_numpy(node_id),
         )
-
-    def __repr__(self) -> str:
-        return f'SNAPCollaboration(name={self.name!r})'

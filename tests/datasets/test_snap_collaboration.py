@@ -6,7 +6,7 @@ import torch
 from dataset_helpers import truncate, write_text
 
 from pyg_hopfield.datasets import SNAPCollaboration
-from pyg_hopfield.datasets._base import read_edge_list
+from pyg_hopfield.io import read_text_edges
 
 SNAP_TEXT = (
     '# Directed graph (each unordered pair of nodes is saved once): '
@@ -105,7 +105,7 @@ def test_real_snap_counts(
     data_mirror, cache_root, name, nodes, edges, loops, file
 ):
     # SNAP's count from the raw file: unordered pairs incl. self-loops.
-    raw = read_edge_list(osp.join(data_mirror, file))
+    raw, _ = read_text_edges(osp.join(data_mirror, file))
     pairs = np.unique(np.sort(raw, axis=1), axis=0)
     assert pairs.shape[0] == edges
     assert (pairs[:, 0] == pairs[:, 1]).sum() == loops
