@@ -14,7 +14,7 @@ The graph is built from ``movielens/ml-100k/u1.base`` + ``u1.test`` (the
 temporary folder. Every wall time is one fresh process, the fastest of
 ``--repeats`` (interleaved, so that load on a shared machine spreads over
 all of them; the medians are in the JSON too). "Embedding alone" is the
-first call of the CLI's own :func:`pyg_hopfield.cli.embed` in a process
+first call of the CLI's own :func:`pyg_hopfield.methods.embed` in a process
 that has already imported the library and read the graph, i.e. what the CLI
 spends embedding.
 
@@ -47,17 +47,19 @@ start = time.perf_counter()
 import torch
 torch_s = time.perf_counter() - start
 import torch_geometric
-from pyg_hopfield.cli import build_parser, embed, load_graph
-import pyg_hopfield.cli_methods, pyg_hopfield.nn
+from pyg_hopfield.cli import build_parser
+from pyg_hopfield.cli.commands import load_graph
+from pyg_hopfield.cli.options import method_options
+from pyg_hopfield.methods import embed
+import pyg_hopfield.nn
 import_s = time.perf_counter() - start
 argv = json.loads(sys.argv[1])
 args = build_parser().parse_args(argv)
 t = time.perf_counter()
 data = load_graph(args)
 read_s = time.perf_counter() - t
-args.progress = False
 t = time.perf_counter()
-embedding = embed(data, args)
+embedding = embed(data, args.method, progress=False, **method_options(args))
 embed_s = time.perf_counter() - t
 print(json.dumps(dict(import_torch=torch_s, import_all=import_s,
                       read=read_s, embed=embed_s,

@@ -8,7 +8,7 @@ Methods (``--methods``; timed in this order in every task):
 
 - ``hebbian``: ours, library defaults.
 - ``mhn``: :class:`~pyg_hopfield.nn.MHNEmbedding` with :math:`K = d`, built
-  and trained by the CLI's own :func:`pyg_hopfield.cli_methods.embed_mhn`
+  and trained by the CLI's own :func:`pyg_hopfield.methods.embed_mhn`
   (``--mhn-epochs``, default 0: the untrained embedding
   :math:`\Psi\mathbf{c}`; with epochs the CLI's early stopping on 10% of the
   training edges applies).
@@ -268,28 +268,17 @@ def embed_hebbian(edge_index, num_nodes, dim, args):
 
 
 def embed_mhn(edge_index, num_nodes, dim, args):
-    from pyg_hopfield.cli import build_parser
-    from pyg_hopfield.cli_methods import embed_mhn as cli_embed_mhn
+    from pyg_hopfield.methods import embed_mhn as cli_embed_mhn
 
-    cli_args = build_parser().parse_args(
-        [
-            'embed',
-            '--method',
-            'mhn',
-            '--edges',
-            '-',
-            '--out',
-            '-',
-            '--dim',
-            str(dim),
-            '--epochs',
-            str(args.mhn_epochs),
-            '--seed',
-            '0',
-        ]
+    return cli_embed_mhn(
+        edge_index,
+        None,
+        num_nodes,
+        dim=dim,
+        epochs=args.mhn_epochs,
+        seed=0,
+        progress=False,
     )
-    cli_args.progress = False
-    return cli_embed_mhn(edge_index, None, num_nodes, cli_args)
 
 
 def embed_spectral(edge_index, num_nodes, dim, args):

@@ -15,6 +15,9 @@ __all__ = [
     'nn',
     'memory',
     'distributed',
+    'methods',
+    'protocols',
+    'plot',
     '__version__',
 ]
 

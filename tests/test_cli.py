@@ -176,7 +176,14 @@ def test_cli_evaluate_link_auc_on_usair(tmp_path, capsys, monkeypatch):
 
 def test_cli_presets_and_flags(tmp_path):
     from pyg_hopfield.cli import build_parser
-    from pyg_hopfield.cli_methods import hebbian_kwargs
+    from pyg_hopfield.cli.options import method_options
+    from pyg_hopfield.methods import hebbian_options
+
+    def hebbian_kwargs(args):  # what the CLI hands HebbianPropagation
+        options = method_options(args)
+        for name in ('seed', 'device', 'dim'):
+            options.pop(name)
+        return hebbian_options(**options)
 
     parse = build_parser().parse_args
     base = [
@@ -609,9 +616,9 @@ def test_cli_mhn_bad_epochs_and_patience(tmp_path, capsys, flag, value):
 
 
 def test_cli_mhn_announces_long_training(tmp_path, capsys, monkeypatch):
-    from pyg_hopfield import cli_methods
+    from pyg_hopfield import methods
 
-    assert cli_methods.mhn_epoch_seconds(10312, 2000) == pytest.approx(
+    assert methods.mhn_epoch_seconds(10312, 2000) == pytest.approx(
         28.8, rel=0.1
     )  # the measured BlogCatalog epoch, K=2000
     edges = _chorded_cycle(tmp_path)
@@ -630,7 +637,7 @@ def test_cli_mhn_announces_long_training(tmp_path, capsys, monkeypatch):
     ]
     assert main(argv) == 0
     assert 'per epoch' not in capsys.readouterr().err  # a short run
-    monkeypatch.setattr(cli_methods, 'MHN_SECONDS_PER_TFLOP', 1e12)
+    monkeypatch.setattr(methods, 'MHN_SECONDS_PER_TFLOP', 1e12)
     assert main(argv) == 0
     err = capsys.readouterr().err
     assert 's per epoch on an idle 2-core CPU' in err
@@ -638,19 +645,16 @@ def test_cli_mhn_announces_long_training(tmp_path, capsys, monkeypatch):
 
 
 def test_cli_announces_long_node_classification(capsys):
-    import argparse
-
-    from pyg_hopfield.cli import announce_node_classification
+    from pyg_hopfield.protocols import announce_node_classification
 
     y = torch.zeros(10312, 39)  # BlogCatalog: 39 labels
-    args = argparse.Namespace(runs=20, solver='torch')
-    announce_node_classification(torch.zeros(10312, 2000), y, args)
+    announce_node_classification(torch.zeros(10312, 2000), y, 20, 'torch')
     err = capsys.readouterr().err  # ~6 s a run measured: about 2 min
     assert 'about 2 min' in err and '20 runs, torch solver' in err
-    announce_node_classification(torch.zeros(3890, 128), y[:3890], args)
+    announce_node_classification(torch.zeros(3890, 128), y[:3890], 20, 'torch')
     assert capsys.readouterr().err == ''  # short: nothing said
-    args.solver = 'liblinear'
-    announce_node_classification(torch.zeros(3890, 2000), y[:3890], args)
+    x = torch.zeros(3890, 2000)
+    announce_node_classification(x, y[:3890], 20, 'liblinear')
     assert 'liblinear solver' in capsys.readouterr().err
 
 

@@ -135,9 +135,9 @@ def test_cli_never_writes_non_finite_output(
 ):
     out = tmp_path / 'e.pt'
     out.write_bytes(b'previous file')
-    import pyg_hopfield.cli_methods as methods
+    import pyg_hopfield.methods as methods
 
-    def overflowing(edge_index, edge_weight, num_nodes, args):
+    def overflowing(edge_index, edge_weight, num_nodes, **options):
         x = torch.ones(num_nodes, 4)
         x[1, 2] = float('nan')
         x[3, 0] = float('inf')
@@ -171,13 +171,13 @@ def test_cli_interrupted_save_keeps_the_previous_file(
 
 
 def test_cli_json_is_atomic_and_finite(tmp_path, capsys, monkeypatch):
-    from pyg_hopfield import cli
+    from pyg_hopfield.cli.output import write_json
 
     path = tmp_path / 'm.json'
-    cli.write_json(str(path), {'auc': 0.5})
+    write_json(str(path), {'auc': 0.5})
     assert json.loads(path.read_text()) == {'auc': 0.5}
     with pytest.raises(ValueError, match="nothing was written to '--json "):
-        cli.write_json(str(path), {'auc': float('nan')})
+        write_json(str(path), {'auc': float('nan')})
     assert json.loads(path.read_text()) == {'auc': 0.5}
     assert os.listdir(tmp_path) == ['m.json']
 
@@ -240,9 +240,7 @@ def test_cli_info_on_a_file_root(tmp_path, capsys):
 
 
 def test_cli_embed_accepts_a_dgl_like_graph():
-    from argparse import Namespace
-
-    from pyg_hopfield.cli import build_parser, embed
+    from pyg_hopfield.methods import embed
 
     class FakeDGLGraph:
         edata = {}
@@ -256,18 +254,5 @@ def test_cli_embed_accepts_a_dgl_like_graph():
         def num_nodes(self, ntype=None):
             return 4
 
-    args = build_parser().parse_args(
-        [
-            'embed',
-            '--method',
-            'hebbian',
-            '--edges',
-            'unused',
-            '--dim',
-            '3',
-            '--out',
-            'unused.pt',
-        ]
-    )
-    args = Namespace(**{**vars(args), 'progress': False})
-    assert embed(FakeDGLGraph(), args).shape == (4, 3)
+    x = embed(FakeDGLGraph(), 'hebbian', dim=3, progress=False)
+    assert x.shape == (4, 3)

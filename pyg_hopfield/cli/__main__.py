@@ -1,0 +1,5 @@
+r"""``python -m pyg_hopfield.cli``: the ``pyg-hopfield`` command."""
+
+from pyg_hopfield.cli import main
+
+main()
