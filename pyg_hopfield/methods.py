@@ -13,6 +13,18 @@ so a method is built and run in one place, with the same defaults.
     x = embed(data, 'mhn', dim=512, epochs=0)  # untrained memories
 """
 
+__all__ = [
+    'embed',
+    'load_graph',
+    'embed_hebbian',
+    'embed_mhn',
+    'hebbian_options',
+    'check_embedding_memory',
+    'mhn_epoch_seconds',
+    'METHODS',
+    'DEFAULT_DIM',
+]
+
 import sys
 from typing import Any
 

@@ -1,6 +1,13 @@
 r"""The figures of the command line and the examples, each written to a file
 atomically (matplotlib's Agg backend; ``pip install pyg-hopfield[plot]``)."""
 
+__all__ = [
+    'roc_curve',
+    'metric_against_dimension',
+    'capacity_curve',
+    'save_figure',
+]
+
 from collections.abc import Sequence
 from typing import Any
 

@@ -14,6 +14,20 @@ model.
     protocols.link_auc(data, 'hebbian', select=True, seed=0)['auc']
 """
 
+__all__ = [
+    'evaluate',
+    'link_auc',
+    'node_classification',
+    'reconstruction_map',
+    'link_map',
+    'hit_rate',
+    'recommender_hit_rate',
+    'select_hebbian',
+    'sweep',
+    'reproduce',
+    'TASKS',
+]
+
 import sys
 import time
 from typing import Any
