@@ -510,10 +510,11 @@ class EdgeChunks:
                 )
                 yield start, ids, weight
                 continue
-            ids = np.ascontiguousarray(_pairs(self._array, start, end))
+            # Copies, so the chunk is in memory and writable.
+            ids = np.array(_pairs(self._array, start, end), order='C')
             weight = None
             if self._weight_array is not None:
-                weight = np.asarray(
+                weight = np.array(
                     self._weight_array[start:end], dtype=np.float32
                 )
             _check_values(
