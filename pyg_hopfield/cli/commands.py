@@ -220,6 +220,31 @@ def cmd_reproduce(args: argparse.Namespace) -> None:
         )
 
 
+def cmd_partition(args: argparse.Namespace) -> None:
+    from pyg_hopfield.distributed.partitioning import partition
+
+    for flag in ('parts', 'out'):
+        if getattr(args, flag) is None:
+            raise ValueError(f"'--{flag}' is required for 'partition'")
+    start = time.perf_counter()
+    meta = partition(
+        args.edges,
+        args.parts,
+        args.out,
+        weights=args.weights,
+        num_nodes=args.num_nodes,
+        directed=args.directed,
+        one_based=args.one_based,
+        chunk_size=args.chunk_size,
+        overwrite=args.overwrite,
+    )
+    print(
+        f'Partitioned {meta["num_nodes"]:,} nodes and {meta["nnz"]:,} '
+        f'nonzeros into {meta["num_parts"]} shards in '
+        f'{time.perf_counter() - start:.2f} s -> {args.out}'
+    )
+
+
 COMMANDS = {
     'datasets': cmd_datasets,
     'info': cmd_info,
@@ -228,4 +253,5 @@ COMMANDS = {
     'reproduce': cmd_reproduce,
     'sweep': cmd_sweep,
     'capacity': cmd_capacity,
+    'partition': cmd_partition,
 }

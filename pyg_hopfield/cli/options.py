@@ -23,6 +23,8 @@ INT_FLAGS = {
     'neurons': 2,
     'splits': 1,
     'patience': 0,
+    'parts': 1,
+    'chunk_size': 1,
 }
 #: Float flags that must be finite (their ranges are checked where used).
 FLOAT_FLAGS = (

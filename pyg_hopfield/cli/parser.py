@@ -82,6 +82,12 @@ EVALUATE_FLAGS = [
     ('--plot', str, None, 'ROC curve PNG (link-auc)'),
     ('--json', str, None, 'Write the metrics to this JSON file'),
 ]  # fmt: skip
+PARTITION_FLAGS = [
+    ('--parts', int, None, 'Number of shards P (one per process)'),
+    ('--out', str, None, 'Output directory (written whole or not at all)'),
+    ('--chunk-size', int, 1 << 22, 'Edges read at a time (bounds memory)'),
+    ('--overwrite', 'store_true', False, 'Replace an existing --out'),
+]  # fmt: skip
 CAPACITY_FLAGS = [
     ('--neurons', [int], [500, 1000], 'network sizes N'),
     ('--alphas', [float], [0.05, 0.1, 0.12, 0.14, 0.16, 0.2], 'loads P/N'),
@@ -180,6 +186,17 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument('--test-ratio', type=float, default=0.1)
     sweep.add_argument('--plot', default=None, help='PNG of the metric')
     sweep.add_argument('--json', default=None)
+
+    part = sub.add_parser('partition', help='Split an edge file into '
+                          'per-rank in-edge shards (CSR rows of node '
+                          'ranges) for embed --nproc or torchrun, '
+                          'streaming')  # fmt: skip
+    part.epilog = EDGE_FORMATS
+    part.formatter_class = argparse.RawDescriptionHelpFormatter
+    part.add_argument('--edges', required=True, help='An edge file: text, '
+                      '.npy (memory-mapped) or .pt')  # fmt: skip
+    add_flags(part, [f for f in GRAPH_FLAGS if f[0] != '--root'])
+    add_flags(part, PARTITION_FLAGS)
 
     capacity = sub.add_parser('capacity', help='Classic Hopfield network: '
                               'retrieval overlap (magnetisation) against the '

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from pyg_hopfield.distributed.partition import (
+from pyg_hopfield.distributed.partitioning import (
     DEGREE_FILE,
     FORMAT,
     META_FILE,

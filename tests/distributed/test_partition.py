@@ -8,8 +8,8 @@ from torch_geometric.data import Data
 from torch_geometric.utils import scatter
 
 from pyg_hopfield.distributed import node_ranges
-from pyg_hopfield.distributed import partition as partition_module
-from pyg_hopfield.distributed.partition import partition, shard_file
+from pyg_hopfield.distributed import partitioning as partition_module
+from pyg_hopfield.distributed.partitioning import partition, shard_file
 from pyg_hopfield.distributed.shards import (
     ShardError,
     read_degree,
@@ -282,3 +282,25 @@ def test_reader_errors(tmp_path):
     with pytest.raises(ShardError, match='directory does not exist'):
         read_shard(str(tmp_path / 'nowhere'), 0, 2)
     assert issubclass(ShardError, ValueError)
+
+
+def test_cli_partition(tmp_path, capsys):
+    from pyg_hopfield.cli import main
+
+    path, weights = save_edges(tmp_path, weighted=True)
+    out = str(tmp_path / 's')
+    argv = ['partition', '--edges', path, '--weights', weights]
+    assert (
+        main(argv + ['--parts', '3', '--out', out, '--chunk-size', '4']) == 0
+    )
+    assert 'into 3 shards' in capsys.readouterr().out
+    _, got_index, got_weight = gather(out, 3)
+    _, edge_index, weight = in_memory(path, weights, False)
+    assert torch.equal(got_index, edge_index)
+    assert torch.equal(got_weight, weight)
+    assert main(argv + ['--parts', '2', '--out', out]) == 2
+    assert 'already exists' in capsys.readouterr().err
+    assert main(argv + ['--parts', '2', '--out', out, '--overwrite']) == 0
+    assert read_metadata(out)['num_parts'] == 2
+    assert main(argv + ['--out', out]) == 2
+    assert "'--parts' is required" in capsys.readouterr().err

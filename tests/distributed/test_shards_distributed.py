@@ -7,7 +7,7 @@ import torch
 import torch.distributed as dist
 
 from pyg_hopfield.distributed.launch import run_local
-from pyg_hopfield.distributed.partition import partition, shard_file
+from pyg_hopfield.distributed.partitioning import partition, shard_file
 from pyg_hopfield.distributed.shards import ShardError, load_shard
 
 PAIRS = np.array([[0, 1], [1, 2], [2, 3], [3, 4], [4, 0], [5, 6], [2, 6]])
