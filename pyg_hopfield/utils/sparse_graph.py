@@ -70,7 +70,7 @@ def coalesced_csr(
 
     A counting sort (:math:`O(\mathrm{nnz} + m)`, no comparison sort); the
     indices come back as :obj:`int32` when they fit (:func:`index_dtype`),
-    the weights as :obj:`float32`.
+    the weights as :obj:`float32` (:obj:`float64` ones stay so).
 
     Args:
         row (numpy.ndarray or torch.Tensor): Row ids :obj:`[E]`.
@@ -94,7 +94,9 @@ def coalesced_csr(
     if weight is None:
         data = np.ones(row.size, dtype=np.bool_)  # summing is OR: dedupe
     else:
-        data = _as_numpy(weight).astype(np.float32, copy=False)
+        data = _as_numpy(weight)
+        if data.dtype != np.float64:
+            data = data.astype(np.float32, copy=False)
     mat = sp.coo_matrix((data, (row, col)), shape=(num_rows, num_cols))
     del row, col, data
     mat = mat.tocsr()  # counting sort, then per-row sort and merge
@@ -202,6 +204,8 @@ def transition_csr(
     num_nodes: int,
     weight: Tensor | None = None,
     transition: str = 'row',
+    out_degree: Tensor | None = None,
+    dtype: torch.dtype = torch.float,
     chunk_size: int = CHUNK_SIZE,
 ) -> tuple[Tensor, Tensor, Tensor]:
     r"""The transposed transition matrix :math:`\mathbf{P}^{\top}` of a
@@ -213,53 +217,67 @@ def transition_csr(
         p_{ij} = \frac{w_{ij}}{d^{out}_i} \;(\text{'row'}), \qquad
         p_{ij} = \frac{w_{ij}}{\sqrt{d^{out}_i d^{in}_j}} \;(\text{'sym'}),
 
-    where :math:`d^{out}_i = \sum_j w_{ij}` and :math:`d^{in}_j = \sum_i
-    w_{ij}` (zero-degree entries give :math:`0`).  The sums run in the
-    order of :func:`~pyg_hopfield.nn.hebbian_functional.transition_matrix`
+    where :math:`d^{out}_i = \sum_j w_{ij}` (or :obj:`out_degree`, for a
+    shard whose rows are a range of the targets) and :math:`d^{in}_j =
+    \sum_i w_{ij}` (zero-degree entries give :math:`0`).  The sums run in
+    the order of :func:`~pyg_hopfield.nn.hebbian_functional.transition_matrix`
     over the same coalesced edges, so every value is bit-identical to it;
     the work runs in row chunks of about :obj:`chunk_size` nonzeros, so no
     :obj:`int64` index per nonzero is ever held.
 
+    Args:
+        crow (torch.Tensor): Row pointers :obj:`[num_rows + 1]`.
+        col (torch.Tensor): Sorted column ids (sources) per row.
+        num_nodes (int): The number of columns :math:`m`.
+        weight (torch.Tensor, optional): Weights, aligned with :obj:`col`.
+        transition (str, optional): :obj:`'row'` or :obj:`'sym'`.
+        out_degree (torch.Tensor, optional): :math:`d^{out}` of all
+            :math:`m` nodes.
+        dtype (torch.dtype, optional): The dtype of the values.
+
     Returns:
-        :obj:`(adj_t, noise_scale, in_degree)`, :obj:`adj_t` a
-        :obj:`float32` sparse CSR tensor sharing :obj:`crow` and
-        :obj:`col`.
+        :obj:`(adj_t, noise_scale, in_degree)`, :obj:`adj_t` a sparse CSR
+        tensor sharing :obj:`crow` and :obj:`col`.
     """
     if transition not in ('row', 'sym'):
         raise ValueError(
             f"'transition' must be one of ('row', 'sym') (got {transition!r})"
         )
-    nnz = col.numel()
+    num_rows = crow.numel() - 1
     chunks = list(_row_chunks(crow, chunk_size))
 
-    def weights(a: int, b: int) -> Tensor:
+    def span(a: int, b: int) -> tuple[int, int, Tensor]:
         lo, hi = int(crow[a]), int(crow[b])
         if weight is None:
-            return torch.ones(hi - lo)
-        return weight[lo:hi].float()
+            return lo, hi, torch.ones(hi - lo, dtype=dtype)
+        return lo, hi, weight[lo:hi].to(dtype)
 
-    # d^out: scattered over the columns in CSR order (sequential sums).
-    out_deg = torch.zeros(num_nodes)
-    in_deg = torch.zeros(num_nodes)
+    # The degrees as scatter sums in CSR order (sequential, like one
+    # scatter over the coalesced edges).
+    in_degree = torch.zeros(num_rows, dtype=dtype)
+    given = out_degree is not None
+    out_degree = (
+        out_degree.to(dtype) if given else torch.zeros(num_nodes, dtype=dtype)
+    )
     for a, b in chunks:
-        lo, hi = int(crow[a]), int(crow[b])
-        w = weights(a, b)
-        out_deg.scatter_add_(0, col[lo:hi].long(), w)
-        in_deg.scatter_add_(0, _rows_of(crow, a, b), w)
-    value = torch.empty(nnz)
-    noise = torch.zeros(num_nodes)
+        lo, hi, w = span(a, b)
+        if not given:
+            out_degree.scatter_add_(0, col[lo:hi].long(), w)
+        in_degree.scatter_add_(0, _rows_of(crow, a, b), w)
+    value = torch.empty(col.numel(), dtype=dtype)
+    noise = torch.zeros(num_rows, dtype=dtype)
     for a, b in chunks:
-        lo, hi = int(crow[a]), int(crow[b])
-        w, src = weights(a, b), col[lo:hi].long()
+        lo, hi, w = span(a, b)
+        src, dst = col[lo:hi].long(), _rows_of(crow, a, b)
         if transition == 'row':
-            v = w / out_deg[src]
+            v = w / out_degree[src]
         else:
-            v = w / (out_deg[src] * in_deg[_rows_of(crow, a, b)]).sqrt()
+            v = w / (out_degree[src] * in_degree[dst]).sqrt()
         v = torch.nan_to_num(v, nan=0.0, posinf=0.0)
         value[lo:hi] = v
-        noise.scatter_add_(0, _rows_of(crow, a, b), v * v)
-    adj_t = torch.sparse_csr_tensor(crow, col, value, (num_nodes, num_nodes))
-    return adj_t, noise.sqrt(), in_deg
+        noise.scatter_add_(0, dst, v * v)
+    adj_t = torch.sparse_csr_tensor(crow, col, value, (num_rows, num_nodes))
+    return adj_t, noise.sqrt(), in_degree
 
 
 def csr_connected_components(

@@ -109,6 +109,44 @@ def test_transition_csr_is_bit_identical(transition, weighted):
     assert torch.equal(adj @ x, adj_ref @ x)
 
 
+@pytest.mark.parametrize('transition', ['row', 'sym'])
+def test_transition_csr_of_a_row_range_is_bit_identical(transition):
+    # A shard: the in-edges of nodes [10, 40) with the global out-degrees.
+    num_nodes, start, end = 50, 10, 40
+    pairs = random_pairs(num_nodes, 400, seed=4)
+    weight = torch.rand(400)
+    out_degree = torch.zeros(num_nodes).index_add_(0, pairs[0], weight)
+    adj_ref, noise_ref = HF.transition_matrix(
+        pairs,
+        num_nodes,
+        weight,
+        transition,
+        row_range=(start, end),
+        out_degree=out_degree,
+    )
+    keep = (pairs[1] >= start) & (pairs[1] < end)
+    crow, col, value = coalesced_csr(
+        pairs[1, keep] - start,
+        pairs[0, keep],
+        end - start,
+        num_nodes,
+        weight[keep],
+    )
+    adj, noise, _ = transition_csr(
+        crow, col, num_nodes, value, transition, out_degree, chunk_size=17
+    )
+    assert adj.size() == adj_ref.size() == (end - start, num_nodes)
+    assert torch.equal(adj.col_indices().long(), adj_ref.col_indices())
+    assert torch.equal(adj.values(), adj_ref.values())
+    assert torch.equal(noise, noise_ref)
+
+
+def test_coalesced_csr_keeps_float64_weights():
+    _, _, value = coalesced_csr([0, 0], [1, 1], 2, 2, np.array([0.1, 0.2]))
+    assert value.dtype == torch.float64
+    assert value.tolist() == [0.1 + 0.2]
+
+
 def test_transition_csr_rejects_unknown_transition():
     crow, col, _ = undirected_csr([[0, 1]], 2)
     with pytest.raises(ValueError, match=r"'transition' must be one of"):
