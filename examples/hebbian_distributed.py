@@ -1,9 +1,10 @@
 r"""HebbianPropagation sharded over torch.distributed (gloo on CPU): every
 process owns a node range, and the result equals the single-process
-embedding of the paper's update (``HebbianPropagation.from_preset('paper',
-...)``, the settings of the sharded function).
+embedding with the same settings bit for bit (the module's defaults, or
+``--preset paper`` for the paper's update).
 
     python examples/hebbian_distributed.py --dataset BlogCatalog --world-size 2
+    python examples/hebbian_distributed.py --preset paper --iterations 10
 
 Under ``torchrun --nproc-per-node N examples/hebbian_distributed.py
 --torchrun`` the processes come from torchrun instead of this script.
@@ -22,6 +23,7 @@ import torch.multiprocessing as mp
 from pyg_hopfield.datasets import load
 from pyg_hopfield.distributed import hebbian_propagation, node_ranges
 from pyg_hopfield.nn import HebbianPropagation
+from pyg_hopfield.nn.hebbian_presets import preset_settings
 
 
 def free_port() -> int:
@@ -36,14 +38,17 @@ def run(rank: int, world_size: int, args: argparse.Namespace) -> None:
     dist.init_process_group('gloo', rank=rank, world_size=world_size)
     torch.set_num_threads(1)
     data = load(args.dataset, args.root)[0]
+    settings = preset_settings(args.preset)
+    if args.iterations is not None:
+        settings['num_iterations'] = args.iterations
     start = time.perf_counter()
     local = hebbian_propagation(
         data.edge_index,
         data.num_nodes,
         args.dim,
-        num_iterations=args.iterations,
         seed=args.seed,
         return_local=True,
+        **settings,
     )
     seconds = time.perf_counter() - start
     begin, end = node_ranges(data.num_nodes, world_size)[rank]
@@ -54,13 +59,8 @@ def run(rank: int, world_size: int, args: argparse.Namespace) -> None:
         sharded = torch.cat([block for block, _ in blocks])
         torch.set_num_threads(1)
         start = time.perf_counter()
-        # The sharded function runs the paper's update (preset 'paper').
-        single = HebbianPropagation.from_preset(
-            'paper',
-            data.num_nodes,
-            args.dim,
-            num_iterations=args.iterations,
-            seed=args.seed,
+        single = HebbianPropagation(
+            data.num_nodes, args.dim, seed=args.seed, **settings
         )(data.edge_index)
         single_seconds = time.perf_counter() - start
         diff = float((sharded - single).abs().max())
@@ -68,19 +68,22 @@ def run(rank: int, world_size: int, args: argparse.Namespace) -> None:
         result = {
             'dataset': args.dataset,
             'dim': args.dim,
-            'iterations': args.iterations,
+            'preset': args.preset,
+            'iterations': settings.get('num_iterations', 'auto'),
             'seed': args.seed,
             'world_size': world_size,
             'sharded_seconds': max(s for _, s in blocks),
             'single_process_seconds': single_seconds,
             'max_abs_difference': diff,
+            'bit_for_bit': bool(torch.equal(sharded, single)),
             'max_abs_value': scale,
         }
         print(
             f'sharded ({world_size} processes, 1 thread each): '
             f'{result["sharded_seconds"]:.2f} s; single process (1 '
             f'thread): {single_seconds:.2f} s; max |difference| '
-            f'{diff:.2e} of values up to {scale:.2e}'
+            f'{diff:.2e} of values up to {scale:.2e} (bit for bit: '
+            f'{result["bit_for_bit"]})'
         )
         if args.out:
             with open(args.out, 'w') as f:
@@ -93,7 +96,17 @@ def main() -> None:
     parser.add_argument('--dataset', default='BlogCatalog')
     parser.add_argument('--root', default=None)
     parser.add_argument('--dim', type=int, default=200)
-    parser.add_argument('--iterations', type=int, default=10)
+    parser.add_argument(
+        '--preset',
+        default='orthogonal',
+        help="'orthogonal' (the defaults) or 'paper'",
+    )
+    parser.add_argument(
+        '--iterations',
+        type=int,
+        default=None,
+        help="num_iterations (default: the preset's)",
+    )
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--world-size', type=int, default=2)
     parser.add_argument(

@@ -2,16 +2,12 @@ r"""The Hebbian propagation sharded over :mod:`torch.distributed`."""
 
 import torch
 import torch.distributed as dist
-import torch_geometric.utils as pyg_utils
 from torch import Tensor
 
-from pyg_hopfield.nn import hebbian_functional as HF
-from pyg_hopfield.utils.checks import (
-    check_edge_index,
-    check_float,
-    check_int,
-    check_seed,
-)
+from pyg_hopfield.nn.hebbian_loop import hebbian_propagation as propagate
+from pyg_hopfield.nn.hebbian_options import check_arguments
+from pyg_hopfield.nn.hebbian_shard import Shard
+from pyg_hopfield.utils.checks import check_edge_index, check_seed
 
 
 def node_ranges(num_nodes: int, world_size: int) -> list[tuple[int, int]]:
@@ -25,6 +21,7 @@ def node_ranges(num_nodes: int, world_size: int) -> list[tuple[int, int]]:
     """
     if world_size < 1:
         raise ValueError(f"'world_size' must be >= 1 (got {world_size})")
+    # The split of torch.tensor_split, without materialising m indices.
     base, extra = divmod(num_nodes, world_size)
     ranges, start = [], 0
     for rank in range(world_size):
@@ -34,53 +31,69 @@ def node_ranges(num_nodes: int, world_size: int) -> list[tuple[int, int]]:
     return ranges
 
 
-@torch.no_grad()
+class ProcessGroupShard(Shard):
+    r"""The :class:`~pyg_hopfield.nn.hebbian_shard.Shard` of this rank of
+    :obj:`group`: the rows :func:`node_ranges` gives it, exchanged with
+    :func:`torch.distributed.all_gather` (blocks padded to the largest)."""
+
+    def __init__(self, num_nodes: int, group: dist.ProcessGroup | None = None):
+        self.group = group
+        self.ranges = node_ranges(num_nodes, dist.get_world_size(group))
+        start, end = self.ranges[dist.get_rank(group)]
+        super().__init__(num_nodes, start, end)
+
+    def rows(self, local: Tensor) -> Tensor:
+        block = max(end - start for start, end in self.ranges)
+        padded = local.new_zeros((block, *local.shape[1:]))
+        padded[: local.size(0)] = local
+        parts = self.gather(padded)
+        return torch.cat(
+            [p[: end - start] for p, (start, end) in zip(parts, self.ranges)]
+        )
+
+    def gather(self, tensor: Tensor) -> list[Tensor]:
+        parts = [torch.empty_like(tensor) for _ in self.ranges]
+        dist.all_gather(parts, tensor.contiguous(), group=self.group)
+        return parts
+
+
 def hebbian_propagation(
     edge_index: Tensor,
     num_nodes: int,
     embedding_dim: int,
     edge_weight: Tensor | None = None,
-    num_iterations: int = 10,
-    lr: float = 1.0,
-    variance: float = 10.0,
-    variance_decay: float = 1.1,
-    negative_weight: float = 0.5,
-    num_negative_samples: int = 1,
-    gaussian: str = 'sample',
-    transition: str = 'row',
-    normalize=False,
-    whiten=False,
     seed: int = 0,
     group: dist.ProcessGroup | None = None,
     return_local: bool = False,
+    **options,
 ) -> Tensor:
-    r"""The Hebbian graph embedding from the `"Hebbian Graph Embeddings"
-    <https://arxiv.org/abs/1908.08037>`_ paper, sharded by node ranges over
+    r"""The Hebbian graph embedding of
+    :class:`~pyg_hopfield.nn.HebbianPropagation`, sharded by node ranges over
     the processes of :obj:`group` -- the paper's parallelism "without any
     form of shared memory".
 
-    It computes exactly the paper's update of
-    :class:`~pyg_hopfield.nn.HebbianPropagation`
-    (:obj:`orthogonalize=False`, preset :obj:`'paper'`; see there for the
-    equations). Rank :math:`r` owns the rows :math:`[s_r, e_r)` of
-    :func:`node_ranges`: it keeps the in-edges of its nodes (the CSR rows of
-    :math:`\mathbf{P}^{\top}` it needs), gets the global weighted
-    out-degrees :math:`\sum_k w_{ik}` with one
-    :func:`~torch.distributed.all_reduce`, updates only its rows each
-    iteration, and the blocks are exchanged with one
-    :func:`~torch.distributed.all_gather` per iteration, so that every rank
-    reads :math:`\mathbf{H}^{(t)}` of its in-neighbours and negative
-    partners. The random numbers (initial draw, negative partners, mixture
-    noise) come from a generator seeded with :obj:`seed` on every rank, in
-    the same order as in the single-process module, so the result equals
-    :obj:`HebbianPropagation.from_preset('paper', ..., seed=seed)` up to
-    floating-point rounding. Each rank draws all :math:`m \times d` numbers
-    and keeps its rows: :math:`O(md)` work and memory per rank, next to the
-    :math:`O(|\mathcal{E}_r| d)` of its SpMM.
+    It runs the loop of :mod:`pyg_hopfield.nn.hebbian_loop` with the
+    module's defaults and :obj:`options` (both modes: the orthogonal default
+    and :obj:`orthogonalize=False`, the paper's update) and returns the
+    single-process result :obj:`HebbianPropagation(num_nodes, embedding_dim,
+    seed=seed, **options)(edge_index, edge_weight)` bit for bit.  Rank
+    :math:`r` owns the rows :math:`[s_r, e_r)` of :func:`node_ranges` and
+    reads only their in-edges: it multiplies its CSR rows of
+    :math:`\mathbf{P}^{\top}`, and one
+    :func:`~torch.distributed.all_gather` per step gives every rank the whole
+    :math:`\mathbf{H}`, on which it runs the dense steps (QR,
+    Rayleigh--Ritz, whitening) itself; the global out-degrees and component
+    labels come from exchanged :math:`O(m)` vectors.  The random numbers come
+    from a generator seeded with :obj:`seed` on every rank, in the order of
+    the single process.  Per rank: :math:`O(|\mathcal{E}_r| d)` for its
+    SpMM and :math:`O(md)` (paper) or :math:`O(md^2)` (orthogonal, per
+    round) for the full-matrix steps, :math:`O(md)` memory.
 
     Call it on every rank after
     :func:`torch.distributed.init_process_group` (any backend; ``gloo`` on
-    CPU, ``nccl`` with the tensors on each rank's GPU).
+    CPU, ``nccl`` with the tensors on each rank's GPU).  The arguments are
+    checked on every rank and compared between ranks: a bad or differing
+    one raises the same :class:`ValueError` everywhere.
 
     Args:
         edge_index (torch.Tensor): The whole graph, or at least every edge
@@ -95,8 +108,8 @@ def hebbian_propagation(
             (default: the world)
         return_local (bool, optional): If :obj:`True`, returns only this
             rank's rows. (default: :obj:`False`)
-        **others: As :class:`~pyg_hopfield.nn.HebbianPropagation`, with the
-            defaults of its preset :obj:`'paper'`.
+        **options: As :class:`~pyg_hopfield.nn.HebbianPropagation`, with
+            its defaults.
 
     Returns:
         The :obj:`[m, d]` embeddings on every rank (or the local rows).
@@ -110,146 +123,64 @@ def hebbian_propagation(
         group,
         edge_index,
         edge_weight,
-        num_nodes=num_nodes,
-        embedding_dim=embedding_dim,
-        num_iterations=num_iterations,
-        lr=lr,
-        variance=variance,
-        variance_decay=variance_decay,
-        negative_weight=negative_weight,
-        num_negative_samples=num_negative_samples,
-        gaussian=gaussian,
-        transition=transition,
-        normalize=normalize,
-        whiten=whiten,
-        seed=seed,
+        dict(
+            options,
+            num_nodes=num_nodes,
+            embedding_dim=embedding_dim,
+            seed=seed,
+        ),
     )
-    rank = dist.get_rank(group)
-    world_size = dist.get_world_size(group)
-    ranges = node_ranges(num_nodes, world_size)
-    start, end = ranges[rank]
-    block = max(e - s for s, e in ranges)
-    device = edge_index.device
-
-    # Local in-edges and global out-degrees (one all_reduce).
-    dst = edge_index[1]
-    keep = (dst >= start) & (dst < end)
-    local_index = edge_index[:, keep]
-    local_weight = None if edge_weight is None else edge_weight[keep]
-    weight = (
-        torch.ones(local_index.size(1), device=device)
-        if local_weight is None
-        else local_weight.float()
-    )
-    out_degree = pyg_utils.scatter(
-        weight, local_index[0], 0, dim_size=num_nodes, reduce='sum'
-    )
-    dist.all_reduce(out_degree, group=group)
-    adj_t, noise_scale = HF.transition_matrix(
-        local_index,
+    shard = ProcessGroupShard(num_nodes, group)
+    out = propagate(
+        edge_index,
         num_nodes,
-        local_weight,
-        transition,
-        row_range=(start, end),
-        out_degree=out_degree,
+        embedding_dim,
+        edge_weight,
+        generator=torch.Generator(edge_index.device).manual_seed(seed),
+        shard=shard,
+        **options,
     )
-
-    generator = torch.Generator(device=device).manual_seed(seed)
-    dtype = adj_t.values().dtype
-    x = HF.draw_init(
-        num_nodes, embedding_dim, variance, generator, device, dtype
-    )
-    for t in range(num_iterations):
-        draws = HF.draw_iteration(
-            num_nodes,
-            embedding_dim,
-            num_negative_samples,
-            negative_weight,
-            gaussian,
-            generator,
-            device,
-            dtype,
-        )
-        local = HF.hebbian_update(
-            x,
-            adj_t,
-            noise_scale,
-            draws,
-            t,
-            lr,
-            variance,
-            variance_decay,
-            negative_weight,
-            num_negative_samples,
-            gaussian,
-            start,
-            end,
-        )
-        x = _all_gather_rows(local, ranges, block, group)
-        x = HF.post_iteration(x, normalize, whiten)  # same on every rank
-    out = HF.finish(x, normalize, whiten)
-    return out[start:end] if return_local else out
+    return out[shard.start : shard.end] if return_local else out
 
 
-def _local_error(
+def _resolve(
     edge_index: Tensor, edge_weight: Tensor | None, settings: dict
-) -> str | None:
+) -> tuple[str | None, dict | None]:
+    # (the error message, or the settings with every default filled in)
     try:
-        check_int(settings['num_nodes'], 'num_nodes')
-        check_int(settings['embedding_dim'], 'embedding_dim')
-        check_int(settings['num_iterations'], 'num_iterations', minimum=0)
-        check_int(
-            settings['num_negative_samples'], 'num_negative_samples', minimum=0
-        )
-        check_seed(settings['seed'])
-        for name in ('lr', 'variance', 'variance_decay'):
-            check_float(settings[name], name, minimum=0.0, strict=True)
-        check_float(
-            settings['negative_weight'], 'negative_weight', minimum=0.0
-        )
-        if settings['gaussian'] not in HF.GAUSSIAN_MODES:
-            raise ValueError(
-                f"'gaussian' must be one of "
-                f'{HF.GAUSSIAN_MODES} (got '
-                f'{settings["gaussian"]!r})'
-            )
-        if settings['transition'] not in HF.TRANSITIONS:
-            raise ValueError(
-                f"'transition' must be one of "
-                f'{HF.TRANSITIONS} (got '
-                f'{settings["transition"]!r})'
-            )
-        HF.check_mode('normalize', settings['normalize'], HF.NORMALIZE_MODES)
-        HF.check_mode('whiten', settings['whiten'], HF.WHITEN_MODES)
+        settings = dict(settings)
+        seed = check_seed(settings.pop('seed'))
+        options = check_arguments(**settings)
         check_edge_index(edge_index, settings['num_nodes'], edge_weight)
     except ValueError as e:
-        return str(e)
-    return None
+        return str(e), None
+    return None, dict(
+        num_nodes=settings['num_nodes'],
+        embedding_dim=settings['embedding_dim'],
+        seed=seed,
+        **vars(options),
+    )
 
 
 def _check_arguments(
     group: dist.ProcessGroup | None,
     edge_index: Tensor,
     edge_weight: Tensor | None,
-    **settings,
+    settings: dict,
 ) -> None:
     r"""Validates the arguments on every rank, then exchanges the verdicts
     and the settings (one :func:`~torch.distributed.all_gather_object`), so
     that a bad argument on one rank, or settings that differ between ranks,
     raise the same :class:`ValueError` on every rank instead of leaving the
     others waiting in a collective."""
-    error = _local_error(edge_index, edge_weight, settings)
-    shared = (
-        None
-        if error is not None
-        else {key: repr(value) for key, value in settings.items()}
-    )
+    error, resolved = _resolve(edge_index, edge_weight, settings)
+    shared = None if error else {k: repr(v) for k, v in resolved.items()}
     gathered = [None] * dist.get_world_size(group)
     dist.all_gather_object(gathered, (error, shared), group=group)
     for rank, (message, _) in enumerate(gathered):
         if message is not None:
             raise ValueError(f'{message} (on rank {rank})')
-    for key in settings:
+    for key in shared:
         values = [ranked[key] for _, ranked in gathered]
         if len(set(values)) > 1:
             raise ValueError(
@@ -258,14 +189,3 @@ def _check_arguments(
                 f'{len(values) - 1}; pass one value to all '
                 f'ranks'
             )
-
-
-def _all_gather_rows(
-    local: Tensor, ranges: list[tuple[int, int]], block: int, group
-) -> Tensor:
-    # all_gather needs equal shapes: pad every block to the largest one.
-    padded = local.new_zeros(block, local.size(1))
-    padded[: local.size(0)] = local
-    parts = [torch.empty_like(padded) for _ in ranges]
-    dist.all_gather(parts, padded, group=group)
-    return torch.cat([p[: e - s] for p, (s, e) in zip(parts, ranges)], dim=0)

@@ -1,34 +1,37 @@
-r"""Pure tensor maths of :class:`~pyg_hopfield.nn.HebbianPropagation`.
+r"""The tensor maths of the paper's update of
+:class:`~pyg_hopfield.nn.HebbianPropagation` (:obj:`orthogonalize=False`).
 
-Every function here is stateless and device-agnostic: the module is a thin
-wrapper that validates input, caches the transition matrix and owns the
-random generator, and :mod:`pyg_hopfield.distributed` calls the same
-functions on row blocks.
+Every function here is stateless and device-agnostic and works on the rows
+:obj:`[start, end)` of one process; the one loop that runs it, in one
+process or sharded, is :mod:`pyg_hopfield.nn.hebbian_loop`.
 """
 
 import math
 import warnings
-from collections.abc import Callable
 from typing import NamedTuple
 
 import torch
-import torch_geometric.utils as pyg_utils
 from torch import Tensor
+from torch_geometric.utils import coalesce, scatter
+from torch_geometric.utils.sparse import index2ptr
 
-warnings.filterwarnings('ignore', '.*Sparse CSR tensor support is in beta.*')
-warnings.filterwarnings('ignore', '.*Sparse invariant checks are implicitly.*')
+from pyg_hopfield.nn.hebbian_options import (  # noqa: F401 (public names)
+    GAUSSIAN_MODES,
+    NORMALIZE_MODES,
+    TRANSITIONS,
+    WHITEN_MODES,
+    check_mode,
+)
+from pyg_hopfield.utils.transition import transition_probabilities, unit_weight
 
-GAUSSIAN_MODES = ('sample', 'kernel', 'none')
-TRANSITIONS = ('row', 'sym')
-NORMALIZE_MODES = (False, True, 'output', 'iteration')
-WHITEN_MODES = (False, True, 'output', 'iteration')
 
-
-def check_mode(name: str, value, modes) -> None:
-    if not any(
-        value is m or (isinstance(m, str) and value == m) for m in modes
-    ):
-        raise ValueError(f"'{name}' must be one of {modes} (got {value!r})")
+def csr(crow: Tensor, col: Tensor, value: Tensor, size) -> Tensor:
+    r""":func:`torch.sparse_csr_tensor`, without its beta-support warnings
+    (scoped here, not silenced process-wide)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', '.*Sparse CSR tensor support.*')
+        warnings.filterwarnings('ignore', '.*Sparse invariant checks.*')
+        return torch.sparse_csr_tensor(crow, col, value, size)
 
 
 def whiten(x: Tensor, eps: float = 1e-12) -> Tensor:
@@ -94,47 +97,33 @@ def transition_matrix(
     :obj:`out_degree` passes the global weighted out-degrees, which the
     shard's own edges alone do not give.
     """
-    if transition not in TRANSITIONS:
-        raise ValueError(
-            f"'transition' must be one of {TRANSITIONS} (got {transition!r})"
-        )
-    device = edge_index.device
+    check_mode('transition', transition, TRANSITIONS)
     src, dst = edge_index[0].long(), edge_index[1].long()
-    if edge_weight is None:
-        weight = torch.ones(src.numel(), dtype=dtype, device=device)
-    else:
-        weight = edge_weight.to(dtype)
+    weight = unit_weight(edge_index, edge_weight, dtype)
     start, end = (0, num_nodes) if row_range is None else row_range
-    if row_range is not None:
+    num_rows = end - start
+    if num_rows != num_nodes:
         keep = (dst >= start) & (dst < end)
         src, dst, weight = src[keep], dst[keep] - start, weight[keep]
     # Sort by (dst, src) and merge duplicates: CSR rows are targets.
-    (dst, src), weight = pyg_utils.coalesce(
+    (dst, src), weight = coalesce(
         torch.stack([dst, src]), weight, num_nodes=num_nodes, reduce='sum'
     )
     if out_degree is None:
-        out_deg = pyg_utils.scatter(
-            weight, src, 0, dim_size=num_nodes, reduce='sum'
-        )
-    else:
-        out_deg = out_degree.to(dtype)
-    num_rows = end - start
-    if transition == 'row':
-        value = weight / out_deg[src]
-    else:
-        in_deg = pyg_utils.scatter(
-            weight, dst, 0, dim_size=num_rows, reduce='sum'
-        )
-        value = weight / (out_deg[src] * in_deg[dst]).sqrt()
+        out_degree = scatter(weight, src, 0, num_nodes, reduce='sum')
+    in_degree = scatter(weight, dst, 0, num_rows, reduce='sum')
+    value = transition_probabilities(
+        torch.stack([src, dst]),
+        weight,
+        num_nodes,
+        transition,
+        out_degree=out_degree.to(dtype),
+        in_degree=in_degree,
+    )
     value = torch.nan_to_num(value, nan=0.0, posinf=0.0)  # zero-weight rows
-    noise_scale = pyg_utils.scatter(
-        value * value, dst, 0, dim_size=num_rows, reduce='sum'
-    ).sqrt()
-    counts = torch.bincount(dst, minlength=num_rows)
-    crow = torch.zeros(num_rows + 1, dtype=torch.long, device=device)
-    torch.cumsum(counts, 0, out=crow[1:])
-    adj_t = torch.sparse_csr_tensor(crow, src, value, (num_rows, num_nodes))
-    return adj_t, noise_scale
+    noise_scale = scatter(value * value, dst, 0, num_rows, reduce='sum')
+    adj_t = csr(index2ptr(dst, num_rows), src, value, (num_rows, num_nodes))
+    return adj_t, noise_scale.sqrt()
 
 
 def variance_at(variance: float, variance_decay: float, t: int) -> float:
@@ -252,7 +241,7 @@ def hebbian_update(
         if x_norm is None:
             x_norm = torch.nn.functional.normalize(x, dim=-1, eps=1e-12)
         xn_blk = x_norm if full else x_norm[start:end]
-        pattern = torch.sparse_csr_tensor(
+        pattern = csr(
             adj_t.crow_indices(),
             adj_t.col_indices(),
             torch.ones_like(adj_t.values()),
@@ -262,7 +251,7 @@ def hebbian_update(
             pattern, xn_blk, x_norm.t(), beta=0.0
         ).values()
         value = adj_t.values() * torch.exp((cos - 1.0) * kappa)
-        adj_t = torch.sparse_csr_tensor(
+        adj_t = csr(
             adj_t.crow_indices(), adj_t.col_indices(), value, adj_t.size()
         )
     out = torch.addmm(x_blk, adj_t, x, alpha=lr)
@@ -320,84 +309,47 @@ def pairs_addmm_(
         mask = (target >= start) & (target < end)
         target, source, coef = target[mask] - start, source[mask], coef[mask]
     num_rows = end - start
-    perm = torch.argsort(target, stable=True)
-    crow = torch.zeros(num_rows + 1, dtype=torch.long, device=x.device)
-    torch.cumsum(torch.bincount(target, minlength=num_rows), 0, out=crow[1:])
-    mat = torch.sparse_csr_tensor(
-        crow, source[perm], coef[perm], (num_rows, x.size(0))
+    # Stable: each row keeps its pairs in order, in one process or sharded.
+    target, perm = torch.sort(target, stable=True)
+    mat = csr(
+        index2ptr(target, num_rows),
+        source[perm],
+        coef[perm],
+        (num_rows, x.size(0)),
     )
     return out.addmm_(mat, x)
 
 
-def hebbian_propagation(
-    edge_index: Tensor,
-    num_nodes: int,
-    embedding_dim: int,
-    edge_weight: Tensor | None = None,
-    num_iterations: int = 10,
-    lr: float = 1.0,
-    variance: float = 10.0,
-    variance_decay: float = 1.1,
-    negative_weight: float = 0.5,
-    num_negative_samples: int = 1,
-    gaussian: str = 'sample',
-    transition: str = 'row',
-    normalize=False,
-    whiten=False,
-    generator: torch.Generator | None = None,
-    adj_t: tuple[Tensor, Tensor] | None = None,
-    return_all: bool = False,
-    callback: Callable[[int], None] | None = None,
-) -> Tensor:
-    r"""Functional form of :class:`~pyg_hopfield.nn.HebbianPropagation`
-    (see there for the equations).  :obj:`adj_t` may pass a cached
-    :func:`transition_matrix` result.  With :obj:`return_all=True` returns a
-    list of the embeddings after every iteration instead (for plots).
-    :obj:`callback(t)` is called after iteration :obj:`t` (progress bars)."""
-    if gaussian not in GAUSSIAN_MODES:
-        raise ValueError(
-            f"'gaussian' must be one of {GAUSSIAN_MODES} (got {gaussian!r})"
+def __getattr__(name: str):
+    # Deprecated alias (lazy: the loop imports this module).
+    if name == 'hebbian_propagation':
+        warnings.warn(
+            'pyg_hopfield.nn.hebbian_functional.hebbian_propagation is '
+            'deprecated; use pyg_hopfield.nn.hebbian_loop.'
+            "hebbian_propagation (the module's defaults) with the "
+            "settings of HEBBIAN_PRESETS['paper'], which this alias fills",
+            DeprecationWarning,
+            stacklevel=2,
         )
-    check_mode('normalize', normalize, NORMALIZE_MODES)
-    check_mode('whiten', whiten, WHITEN_MODES)
-    device = edge_index.device
-    if adj_t is None:
-        adj_t = transition_matrix(
-            edge_index, num_nodes, edge_weight, transition
-        )
-    mat, noise_scale = adj_t
-    dtype = mat.values().dtype
-    x = draw_init(num_nodes, embedding_dim, variance, generator, device, dtype)
-    history: list[Tensor] = []
-    for t in range(num_iterations):
-        draws = draw_iteration(
-            num_nodes,
-            embedding_dim,
-            num_negative_samples,
-            negative_weight,
-            gaussian,
-            generator,
-            device,
-            dtype,
-        )
-        x = hebbian_update(
-            x,
-            mat,
-            noise_scale,
-            draws,
-            t,
-            lr,
-            variance,
-            variance_decay,
-            negative_weight,
-            num_negative_samples,
-            gaussian,
-        )
-        x = post_iteration(x, normalize, whiten)
-        if return_all:
-            history.append(finish(x, normalize, whiten))
-        if callback is not None:
-            callback(t)
-    if return_all:
-        return history
-    return finish(x, normalize, whiten)
+        return _paper_hebbian_propagation
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+
+
+def _paper_hebbian_propagation(
+    edge_index, num_nodes, embedding_dim, edge_weight=None, **kwargs
+):
+    from pyg_hopfield.nn.hebbian_loop import HebbianGraph, hebbian_propagation
+    from pyg_hopfield.nn.hebbian_presets import preset_settings
+
+    kwargs.setdefault('adj_t', None)
+    graph = kwargs.pop('adj_t')
+    if graph is not None:  # the old (adj_t, noise_scale) pair
+        graph = HebbianGraph(*graph, None, None, edge_index.size(1))
+    return hebbian_propagation(
+        edge_index,
+        num_nodes,
+        embedding_dim,
+        edge_weight,
+        graph=graph,
+        **{**preset_settings('paper'), **kwargs},
+    )

@@ -17,36 +17,55 @@ import torch
 from torch import Tensor
 from torch_geometric.utils.sparse import index2ptr
 
-#: The average degree from which ``degree_direction='auto'`` keeps the
-#: degree direction of the largest component (chosen on the training edges
-#: of USAir, PB, C.elegans, Power and GrQc; see the Hebbian results page).
-DEGREE_DIRECTION_MIN_AVG_DEGREE = 10.0
-
-DEGREE_DIRECTION_MODES = ('auto', True, False)
-
-#: ``num_iterations='auto'``: propagation steps on graphs whose average
-#: degree reaches :data:`DEGREE_DIRECTION_MIN_AVG_DEGREE` (fast mixing:
-#: three Chebyshev rounds) and on sparser graphs (long diameters converge
-#: slowly; Power gains 0.04 AUC from 40 to 80 steps).
-DENSE_NUM_ITERATIONS = 24
-SPARSE_NUM_ITERATIONS = 80
+from pyg_hopfield.nn.hebbian_functional import csr
+from pyg_hopfield.nn.hebbian_options import (  # noqa: F401 (public names)
+    DEGREE_DIRECTION_MIN_AVG_DEGREE,
+    DEGREE_DIRECTION_MODES,
+    DENSE_NUM_ITERATIONS,
+    SPARSE_NUM_ITERATIONS,
+)
+from pyg_hopfield.nn.hebbian_shard import Shard
 
 
-def connected_components(edge_index: Tensor, num_nodes: int) -> Tensor:
+def connected_components(
+    edge_index: Tensor,
+    num_nodes: int,
+    shard: Shard | None = None,
+) -> Tensor:
     r"""The connected-component label of every node (edges read as
-    undirected), by :func:`scipy.sparse.csgraph.connected_components` on the
-    CPU, :math:`O(|\mathcal{V}| + |\mathcal{E}|)`."""
-    import numpy as np
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components as scipy_cc
+    undirected): the smallest node index of its component.
 
-    index = edge_index.cpu().numpy()
-    adj = sp.csr_matrix(
-        (np.ones(index.shape[1], dtype=np.int8), (index[0], index[1])),
-        shape=(num_nodes, num_nodes),
-    )
-    _, labels = scipy_cc(adj, directed=False)
-    return torch.from_numpy(labels.astype(np.int64)).to(edge_index.device)
+    Min-label propagation: every node takes the smallest label among itself
+    and its in- and out-neighbours, then follows its label's own label
+    (pointer jumping, :math:`\ell_v \leftarrow \ell_{\ell_v}`), until
+    nothing changes; each round is :math:`O(|\mathcal{E}| + m)`.  A
+    process of a sharded run needs only the in-edges of its rows
+    (:obj:`edge_index[1]` in :obj:`[shard.start, shard.end)`; other edges
+    are ignored) and the :class:`Shard`'s exchange hooks, and every process
+    ends with the same labels as one process.
+    """
+    shard = Shard(num_nodes) if shard is None else shard
+    src, dst = edge_index[0].long(), edge_index[1].long()
+    if not shard.is_whole:
+        keep = (dst >= shard.start) & (dst < shard.end)
+        src, dst = src[keep], dst[keep]
+    label = torch.arange(num_nodes, device=edge_index.device)
+    while True:
+        pulled = label[shard.start : shard.end].scatter_reduce(
+            0, dst - shard.start, label[src], 'amin'
+        )
+        pushed = label.scatter_reduce(0, src, label[dst], 'amin')
+        new = torch.minimum(
+            shard.rows(pulled), torch.stack(shard.gather(pushed)).amin(0)
+        )
+        # A label is a node of the same component with a smaller or equal
+        # index, whose own label is as good or better.
+        jumped = new[new]
+        while not torch.equal(jumped, new):
+            new, jumped = jumped, jumped[jumped]
+        if torch.equal(new, label):
+            return label
+        label = new
 
 
 def trivial_directions(
@@ -85,14 +104,14 @@ def deflation_operator(
     num_comp, num_nodes = int(comp.max()) + 1, u.numel()
     values = u[nodes]
     order = torch.argsort(comp, stable=True)
-    basis_t = torch.sparse_csr_tensor(
+    basis_t = csr(
         index2ptr(comp[order], num_comp),
         nodes[order],
         values[order],
         (num_comp, num_nodes),
     )
     # nonzero() returns the nodes sorted: they are the CSR rows as they are.
-    basis = torch.sparse_csr_tensor(
+    basis = csr(
         index2ptr(nodes, num_nodes), comp, values, (num_nodes, num_comp)
     )
     return basis_t, basis
@@ -120,13 +139,15 @@ def orthogonal_propagation(
     degree_direction=True,
     generator: torch.Generator | None = None,
     callback: Callable[[int], None] | None = None,
+    shard: Shard | None = None,
 ) -> tuple[Tensor, Tensor]:
     r"""Chebyshev-accelerated orthogonal propagation (see
     :class:`~pyg_hopfield.nn.HebbianPropagation` for the equations).
 
     Args:
-        adj_t (torch.Tensor): :math:`\mathbf{S}` as a sparse CSR matrix
-            (symmetric transition probabilities, rows are targets).
+        adj_t (torch.Tensor): The rows :obj:`[shard.start, shard.end)` of
+            :math:`\mathbf{S}` as a sparse CSR matrix (symmetric transition
+            probabilities, rows are targets).
         degree (torch.Tensor): The weighted degree of every node.
         labels (torch.Tensor): The connected-component label of every node.
         embedding_dim (int): The number :math:`d` of columns.
@@ -140,12 +161,15 @@ def orthogonal_propagation(
         generator (torch.Generator, optional): For the initial draw.
         callback (callable, optional): Called as :obj:`callback(t)` after
             each propagation step :obj:`t`.
+        shard (Shard, optional): The rows this process owns and its
+            exchange hooks. (default: one process, every row)
 
     Returns:
         The embeddings :obj:`[m, d]` and the Ritz values :obj:`[d]`
         (descending).
     """
-    num_nodes = adj_t.size(0)
+    num_nodes = adj_t.size(1)
+    shard = Shard(num_nodes) if shard is None else shard
     u = trivial_directions(degree, labels, keep_largest=degree_direction)
     # A few buffer columns beyond d, so that the filter's damped interval
     # ends below the d-th eigenvalue and the d-th column converges too.
@@ -154,7 +178,8 @@ def orthogonal_propagation(
     operator = deflation_operator(u, labels)
 
     def propagate(x: Tensor) -> Tensor:  # (S - sum_c u_c u_c^T) x
-        return deflate(adj_t @ x, operator)
+        # Every process multiplies its rows, then holds all of S x.
+        return deflate(shard.rows(adj_t @ x), operator)
 
     x = torch.randn(
         num_nodes,

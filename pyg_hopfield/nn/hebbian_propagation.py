@@ -1,41 +1,22 @@
-import inspect
 import weakref
 from collections.abc import Callable
 
 import torch
 from torch import Tensor
 from torch_geometric.data import Data
-from torch_geometric.utils import scatter
 
-from pyg_hopfield.nn import hebbian_functional as HF
-from pyg_hopfield.nn import hebbian_orthogonal as HO
+from pyg_hopfield.nn.hebbian_loop import (
+    HebbianGraph,
+    hebbian_graph,
+    hebbian_propagation,
+)
+from pyg_hopfield.nn.hebbian_options import (
+    DEFAULTS,
+    HebbianOptions,
+    check_arguments,
+)
 from pyg_hopfield.nn.hebbian_presets import preset_settings
-from pyg_hopfield.utils.checks import check_float, check_int
 from pyg_hopfield.utils.graph_input import is_dgl_graph, to_edge_index
-
-
-def _check_orthogonal(
-    negative_weight, gaussian, transition, normalize, whiten
-) -> None:
-    for name, value, neutral in (
-        ('negative_weight', negative_weight, 0.0),
-        ('gaussian', gaussian, 'none'),
-        ('transition', transition, 'sym'),
-    ):
-        if value != neutral:
-            raise ValueError(
-                f"'{name}={value!r}' belongs to the paper's propagation, "
-                f'not to the orthogonal one (orthogonalize=True needs '
-                f'{name}={neutral!r}); pass orthogonalize=False, or use '
-                f"HebbianPropagation.from_preset('paper', ...)"
-            )
-    for name, value in (('normalize', normalize), ('whiten', whiten)):
-        if value == 'iteration':
-            raise ValueError(
-                f"'{name}='iteration'' would undo the orthonormal columns "
-                f'of orthogonalize=True; use {name}=True (the output) or '
-                f'orthogonalize=False'
-            )
 
 
 def _tensor_key(tensor: Tensor | None) -> tuple | None:
@@ -172,7 +153,8 @@ class HebbianPropagation(torch.nn.Module):
         and `benchmarks/bench_quality.py` (ours beside spectral, Cleora,
         ProNE, FastRP); results in ``docs/source/results/hebbian.rst``.
         The sharded :func:`pyg_hopfield.distributed.hebbian_propagation`
-        runs the paper's update.
+        runs the same loop (:mod:`pyg_hopfield.nn.hebbian_loop`) and gives
+        the same embedding bit for bit.
 
     Args:
         num_nodes (int): The number of nodes :math:`m`.
@@ -228,78 +210,56 @@ class HebbianPropagation(torch.nn.Module):
         self,
         num_nodes: int,
         embedding_dim: int,
-        num_iterations: int | str = 'auto',
-        orthogonalize: bool = True,
-        degree_direction: bool | str = 'auto',
-        eigenvalue_exponent: float = 1.0,
-        filter_degree: int = 8,
-        lr: float = 1.0,
-        variance: float = 10.0,
-        variance_decay: float = 1.1,
-        negative_weight: float = 0.0,
-        num_negative_samples: int = 1,
-        gaussian: str = 'none',
-        transition: str = 'sym',
-        normalize: bool | str = False,
-        whiten: bool | str = False,
+        num_iterations: int | str = DEFAULTS.num_iterations,
+        orthogonalize: bool = DEFAULTS.orthogonalize,
+        degree_direction: bool | str = DEFAULTS.degree_direction,
+        eigenvalue_exponent: float = DEFAULTS.eigenvalue_exponent,
+        filter_degree: int = DEFAULTS.filter_degree,
+        lr: float = DEFAULTS.lr,
+        variance: float = DEFAULTS.variance,
+        variance_decay: float = DEFAULTS.variance_decay,
+        negative_weight: float = DEFAULTS.negative_weight,
+        num_negative_samples: int = DEFAULTS.num_negative_samples,
+        gaussian: str = DEFAULTS.gaussian,
+        transition: str = DEFAULTS.transition,
+        normalize: bool | str = DEFAULTS.normalize,
+        whiten: bool | str = DEFAULTS.whiten,
         seed: int | None = None,
         cached: bool = True,
     ):
         super().__init__()
-        check_int(num_nodes, 'num_nodes')
-        check_int(embedding_dim, 'embedding_dim')
-        if num_iterations != 'auto' or not orthogonalize:
-            check_int(num_iterations, 'num_iterations', minimum=0)
-        check_int(filter_degree, 'filter_degree')
-        check_int(num_negative_samples, 'num_negative_samples', minimum=0)
-        for name, value in (
-            ('lr', lr),
-            ('variance', variance),
-            ('variance_decay', variance_decay),
-        ):
-            check_float(value, name, minimum=0.0, strict=True)
-        check_float(negative_weight, 'negative_weight', minimum=0.0)
-        check_float(eigenvalue_exponent, 'eigenvalue_exponent', minimum=0.0)
-        if gaussian not in HF.GAUSSIAN_MODES:
-            raise ValueError(
-                f"'gaussian' must be one of "
-                f'{HF.GAUSSIAN_MODES} (got {gaussian!r})'
-            )
-        HF.check_mode('normalize', normalize, HF.NORMALIZE_MODES)
-        HF.check_mode('whiten', whiten, HF.WHITEN_MODES)
-        HF.check_mode(
-            'degree_direction', degree_direction, HO.DEGREE_DIRECTION_MODES
+        self.options = check_arguments(
+            num_nodes,
+            embedding_dim,
+            num_iterations=num_iterations,
+            orthogonalize=orthogonalize,
+            degree_direction=degree_direction,
+            eigenvalue_exponent=eigenvalue_exponent,
+            filter_degree=filter_degree,
+            lr=lr,
+            variance=variance,
+            variance_decay=variance_decay,
+            negative_weight=negative_weight,
+            num_negative_samples=num_negative_samples,
+            gaussian=gaussian,
+            transition=transition,
+            normalize=normalize,
+            whiten=whiten,
         )
-        if transition not in HF.TRANSITIONS:
-            raise ValueError(
-                f"'transition' must be one of "
-                f'{HF.TRANSITIONS} (got {transition!r})'
-            )
-        if orthogonalize:
-            _check_orthogonal(
-                negative_weight, gaussian, transition, normalize, whiten
-            )
         self.num_nodes = num_nodes
         self.embedding_dim = embedding_dim
-        self.num_iterations = num_iterations
-        self.orthogonalize = bool(orthogonalize)
-        self.degree_direction = degree_direction
-        self.eigenvalue_exponent = float(eigenvalue_exponent)
-        self.filter_degree = filter_degree
-        self.lr = float(lr)
-        self.variance = float(variance)
-        self.variance_decay = float(variance_decay)
-        self.negative_weight = float(negative_weight)
-        self.num_negative_samples = num_negative_samples
-        self.gaussian = gaussian
-        self.transition = transition
-        self.normalize = normalize
-        self.whiten = whiten
         self.seed = seed
         self.cached = cached
         self._cache_key: tuple | None = None
-        self._cache: tuple | None = None
+        self._cache: HebbianGraph | None = None
         self.reset_parameters()
+
+    def __getattr__(self, name: str):
+        # The hyper-parameters read through (model.lr, ...) from the one
+        # validated, immutable HebbianOptions.
+        if name in HebbianOptions.__dataclass_fields__:
+            return getattr(self.__dict__['options'], name)
+        return super().__getattr__(name)
 
     @classmethod
     def from_preset(
@@ -334,10 +294,12 @@ class HebbianPropagation(torch.nn.Module):
         self,
         edge_index: Tensor,
         edge_weight: Tensor | None = None,
-    ) -> tuple[Tensor, ...]:
-        r"""Returns the (cached) CSR matrix :math:`\mathbf{P}^{\top}` and the
-        noise scales :math:`s_j` (and, in the orthogonal mode, the weighted
-        degrees and connected-component labels).
+    ) -> HebbianGraph:
+        r"""Returns the (cached)
+        :class:`~pyg_hopfield.nn.hebbian_loop.HebbianGraph`: the CSR matrix
+        :math:`\mathbf{P}^{\top}`, the noise scales :math:`s_j` and, in
+        the orthogonal mode, the weighted degrees and connected-component
+        labels.
 
         The cache holds weak references to the very tensors it was built
         from and their version counters, so a new (or modified) tensor is
@@ -349,56 +311,32 @@ class HebbianPropagation(torch.nn.Module):
             and _same_key(self._cache_key, key)
         ):
             return self._cache
-        out = HF.transition_matrix(
-            edge_index, self.num_nodes, edge_weight, self.transition
+        graph = hebbian_graph(
+            edge_index,
+            self.num_nodes,
+            edge_weight,
+            self.transition,
+            components=self.orthogonalize,
         )
-        if self.orthogonalize:
-            weight = (
-                torch.ones(edge_index.size(1), device=edge_index.device)
-                if edge_weight is None
-                else edge_weight.float()
-            )
-            degree = scatter(
-                weight,
-                edge_index[1].long(),
-                0,
-                dim_size=self.num_nodes,
-                reduce='sum',
-            )
-            out = out + (
-                degree,
-                HO.connected_components(edge_index, self.num_nodes),
-            )
         if self.cached:
-            self._cache_key, self._cache = key, out
-        return out
+            self._cache_key, self._cache = key, graph
+        return graph
 
     def iterations_for(self, edge_index: Tensor) -> int:
         r"""The number of propagation steps: :obj:`num_iterations`, or with
         :obj:`'auto'` 24 (three rounds) when the average degree is at least
         10 (dense graphs mix fast: more steps change nothing measurable)
         and 80 otherwise."""
-        if self.num_iterations != 'auto':
-            return self.num_iterations
-        return (
-            HO.DENSE_NUM_ITERATIONS
-            if self._is_dense(edge_index)
-            else HO.SPARSE_NUM_ITERATIONS
-        )
-
-    def _is_dense(self, edge_index: Tensor) -> bool:
-        # The one graph statistic behind both 'auto' rules.
-        average_degree = edge_index.size(1) / max(self.num_nodes, 1)
-        return average_degree >= HO.DEGREE_DIRECTION_MIN_AVG_DEGREE
+        return self.options.iterations_for(edge_index.size(1), self.num_nodes)
 
     def keeps_degree_direction(self, edge_index: Tensor) -> bool:
         r"""Whether the largest component's degree direction is kept:
         :obj:`degree_direction`, or with :obj:`'auto'` whether the average
         degree :math:`|\mathcal{E}| / m` is at least
-        :data:`~pyg_hopfield.nn.hebbian_orthogonal.DEGREE_DIRECTION_MIN_AVG_DEGREE`."""
-        if self.degree_direction != 'auto':
-            return bool(self.degree_direction)
-        return self._is_dense(edge_index)
+        :data:`~pyg_hopfield.nn.hebbian_options.DEGREE_DIRECTION_MIN_AVG_DEGREE`."""
+        return self.options.keeps_degree_direction(
+            edge_index.size(1), self.num_nodes
+        )
 
     @torch.no_grad()
     def forward(
@@ -448,61 +386,23 @@ class HebbianPropagation(torch.nn.Module):
             )
         if batch is not None:
             check_node_index(batch, self.num_nodes, 'batch')
-        cache = self.transition_matrix(edge_index, edge_weight)
-        generator = self.generator(edge_index.device)
-        if self.orthogonalize:
-            adj_t, _, degree, labels = cache
-            out, _ = HO.orthogonal_propagation(
-                adj_t,
-                degree,
-                labels,
-                self.embedding_dim,
-                num_iterations=self.iterations_for(edge_index),
-                filter_degree=self.filter_degree,
-                eigenvalue_exponent=self.eigenvalue_exponent,
-                degree_direction=self.keeps_degree_direction(edge_index),
-                generator=generator,
-                callback=callback,
-            )
-            out = HF.finish(out, self.normalize, self.whiten)
-        else:
-            out = HF.hebbian_propagation(
-                edge_index,
-                self.num_nodes,
-                self.embedding_dim,
-                num_iterations=self.num_iterations,
-                lr=self.lr,
-                variance=self.variance,
-                variance_decay=self.variance_decay,
-                negative_weight=self.negative_weight,
-                num_negative_samples=self.num_negative_samples,
-                gaussian=self.gaussian,
-                transition=self.transition,
-                normalize=self.normalize,
-                whiten=self.whiten,
-                generator=generator,
-                adj_t=cache,
-                callback=callback,
-            )
-        if not torch.isfinite(out).all():
-            raise ValueError(
-                f'the embedding overflowed (non-finite values) after '
-                f"num_iterations={self.num_iterations}: the paper's update "
-                f'grows as (1 + lr)^t; use fewer iterations, '
-                f"normalize='iteration' or orthogonalize=True"
-            )
+        out = hebbian_propagation(
+            edge_index,
+            self.num_nodes,
+            self.embedding_dim,
+            generator=self.generator(edge_index.device),
+            graph=self.transition_matrix(edge_index, edge_weight),
+            callback=callback,
+            **vars(self.options),
+        )
         return out if batch is None else out[batch]
 
     def __repr__(self) -> str:
-        # Hyper-parameters that differ from the __init__ defaults (the one
-        # source of defaults), by keyword.
-        params = inspect.signature(type(self).__init__).parameters
-        extra = ''.join(
-            f', {name}={getattr(self, name)!r}'
-            for name, param in params.items()
-            if name not in ('self', 'num_nodes', 'embedding_dim', 'cached')
-            and getattr(self, name) != param.default
-        )
+        # The settings that differ from the defaults, by keyword.
+        changed = self.options.changed()
+        if self.seed is not None:
+            changed['seed'] = self.seed
+        extra = ''.join(f', {k}={v!r}' for k, v in changed.items())
         return (
             f'{self.__class__.__name__}({self.num_nodes}, '
             f'{self.embedding_dim}{extra})'

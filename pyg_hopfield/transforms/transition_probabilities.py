@@ -2,9 +2,9 @@ import torch
 from torch_geometric.data import Data
 from torch_geometric.data.datapipes import functional_transform
 from torch_geometric.transforms import BaseTransform
-from torch_geometric.utils import scatter
 
 from pyg_hopfield.utils.checks import check_edge_index
+from pyg_hopfield.utils.transition import transition_probabilities, unit_weight
 
 
 @functional_transform('transition_probabilities')
@@ -37,19 +37,14 @@ class TransitionProbabilities(BaseTransform):
         num_nodes = check_edge_index(
             data.edge_index, data.num_nodes, data.get('edge_weight')
         )
-        row = data.edge_index[0]
-        weight = data.get('edge_weight')
-        if weight is None:
-            weight = torch.ones(row.numel(), device=row.device)
-        out_weight = scatter(
-            weight, row, dim=0, dim_size=num_nodes, reduce='sum'
-        )
-        if bool((out_weight[row] <= 0).any()):
+        weight = unit_weight(data.edge_index, data.get('edge_weight'))
+        prob = transition_probabilities(data.edge_index, weight, num_nodes)
+        if not bool(torch.isfinite(prob).all()):
             raise ValueError(
                 "'edge_weight' sums to zero over the out-edges "
                 'of some node, so its transition '
                 'probabilities are undefined; drop zero-weight '
                 'edges first'
             )
-        data.edge_weight = weight / out_weight[row]
+        data.edge_weight = prob
         return data

@@ -47,7 +47,17 @@ CASES = [
     ),
     (
         dict(),
-        dict(transition='sym'),
+        dict(filter_degree=3),
+        "'filter_degree' must be the same on every rank, got 8, 3",
+    ),
+    (
+        dict(),
+        dict(transition='row'),
+        "'transition='row'' belongs to the paper's propagation",
+    ),
+    (
+        dict(orthogonalize=False, transition='row'),
+        dict(orthogonalize=False, transition='sym'),
         "'transition' must be the same on every rank",
     ),
 ]
@@ -62,6 +72,7 @@ def _free_port() -> int:
 def _worker(rank, world_size, port, out_dir):
     os.environ['MASTER_ADDR'] = '127.0.0.1'
     os.environ['MASTER_PORT'] = str(port)
+    torch.set_num_threads(1)  # processes share the cores: no oversubscription
     dist.init_process_group('gloo', rank=rank, world_size=world_size)
     messages = []
     try:

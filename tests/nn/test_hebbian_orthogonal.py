@@ -75,10 +75,11 @@ def test_converges_to_the_deflated_spectral_embedding(keep_degree, alpha):
 def test_ritz_values_and_trivial_directions():
     edge_index, num_nodes = two_components()
     model = HebbianPropagation(num_nodes, 4, num_iterations=300, seed=0)
-    adj_t, _, degree, labels = model.transition_matrix(edge_index)
+    graph = model.transition_matrix(edge_index)
+    degree, labels = graph.degree, graph.labels
     assert labels.unique().numel() == 3  # big part, triangle, isolated
     _, ritz = HO.orthogonal_propagation(
-        adj_t,
+        graph.adj_t,
         degree,
         labels,
         4,
@@ -234,3 +235,29 @@ def test_auto_iterations_rule():
         HebbianPropagation(
             12, 2, num_iterations='auto', orthogonalize=False, transition='row'
         )
+
+
+@pytest.mark.parametrize('seed', [0, 1, 2])
+def test_connected_components_match_scipy(seed):
+    # Labels are the smallest node index of each component (edges read as
+    # undirected), whatever the direction of the edges.
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    gen = torch.Generator().manual_seed(seed)
+    num_nodes = 60
+    edge_index = torch.randint(0, num_nodes, (2, 45), generator=gen)
+    adj = sp.csr_matrix(
+        (np.ones(45), (edge_index[0].numpy(), edge_index[1].numpy())),
+        shape=(num_nodes, num_nodes),
+    )
+    _, expected = connected_components(adj, directed=False)
+    labels = HO.connected_components(edge_index, num_nodes)
+    for c in np.unique(expected):
+        members = torch.from_numpy(np.flatnonzero(expected == c))
+        assert torch.all(labels[members] == members.min())
+    # A path listed in one direction only, longest labels first: many
+    # rounds of propagation, shortened by pointer jumping.
+    path = torch.stack([torch.arange(1, 50), torch.arange(0, 49)])
+    assert torch.all(HO.connected_components(path, 50) == 0)

@@ -422,3 +422,39 @@ def test_callback_sees_every_iteration_and_changes_nothing():
     out = model(edge_index, callback=seen.append)
     assert seen == [0, 1, 2, 3, 4]
     assert torch.equal(out, model(edge_index))
+
+
+def test_functional_form_and_deprecated_alias():
+    from pyg_hopfield.nn.hebbian_loop import hebbian_propagation
+
+    def gen():
+        return torch.Generator().manual_seed(4)
+
+    # The functional form has the module's defaults (orthogonal).
+    assert torch.equal(
+        hebbian_propagation(EDGE_INDEX, 6, 8, generator=gen()),
+        Module(6, 8, seed=4)(EDGE_INDEX),
+    )
+    with pytest.warns(DeprecationWarning, match='hebbian_loop'):
+        paper = HF.hebbian_propagation
+    # The old name keeps the paper's defaults.
+    assert torch.equal(
+        paper(EDGE_INDEX, 6, 8, num_iterations=3, generator=gen()),
+        HebbianPropagation(6, 8, num_iterations=3, seed=4)(EDGE_INDEX),
+    )
+    history = hebbian_propagation(
+        EDGE_INDEX,
+        6,
+        8,
+        generator=gen(),
+        return_all=True,
+        **preset_settings('paper'),
+    )
+    assert len(history) == 10
+    assert torch.equal(
+        history[-1], HebbianPropagation(6, 8, seed=4)(EDGE_INDEX)
+    )
+    with pytest.raises(ValueError, match='unknown Hebbian option'):
+        hebbian_propagation(EDGE_INDEX, 6, 8, learning_rate=1.0)
+    with pytest.raises(ValueError, match="'return_all=True' needs"):
+        hebbian_propagation(EDGE_INDEX, 6, 8, return_all=True)

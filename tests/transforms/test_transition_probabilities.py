@@ -34,3 +34,18 @@ def test_transition_probabilities_bad_input():
     with pytest.raises(ValueError, match='sums to zero'):
         TransitionProbabilities()(data)
     assert str(TransitionProbabilities()) == 'TransitionProbabilities()'
+
+
+def test_same_probabilities_as_hebbian_propagation():
+    # One implementation: the transform's p_ij are the entries of the
+    # module's transposed transition matrix.
+    from pyg_hopfield.nn.hebbian_functional import transition_matrix
+
+    edge_index = torch.tensor([[0, 0, 1, 2, 3], [1, 2, 2, 0, 0]])
+    edge_weight = torch.tensor([1.0, 3.0, 2.0, 5.0, 0.3])
+    data = Data(edge_index=edge_index, edge_weight=edge_weight, num_nodes=4)
+    data = TransitionProbabilities()(data)
+    adj_t, _ = transition_matrix(edge_index, 4, edge_weight)
+    dense = adj_t.to_dense()
+    assert torch.equal(dense[edge_index[1], edge_index[0]], data.edge_weight)
+    assert data.edge_weight.dtype == torch.float
