@@ -27,19 +27,16 @@ from ``$PYG_HOPFIELD_DATA/ogb/`` when present, or downloaded by :mod:`ogb`.
 import argparse
 import itertools
 import json
-import os.path as osp
 import sys
 import time
 
 import torch
 import torch.nn.functional as F
+from _common import add_embedding_arguments, embed
 from ogb.linkproppred import Evaluator
 
 from pyg_hopfield.datasets import load
-from pyg_hopfield.nn import HebbianPropagation, MHNEmbedding
-from pyg_hopfield.transforms import KHopContext
 
-DEFAULT_ROOT = osp.join(osp.dirname(osp.realpath(__file__)), '..', 'data')
 HITS_AT = (10, 20, 50, 100)
 
 
@@ -51,49 +48,12 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         '--dataset', default='ogbl-ddi', choices=['ogbl-ddi', 'ogbl-collab']
     )
-    parser.add_argument(
-        '--root',
-        default=DEFAULT_ROOT,
-        help='folder holding the OGB dataset folders',
-    )
-    parser.add_argument(
-        '--method', default='hebbian', choices=['hebbian', 'mhn']
-    )
-    parser.add_argument(
-        '--dim',
-        type=int,
-        default=128,
-        help='embedding size (memories for mhn)',
-    )
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument(
-        '--num-iterations',
-        type=int,
-        default=10,
-        help="hebbian: iterations of the paper's update (preset 'paper')",
-    )
-    parser.add_argument(
-        '--negative-weight',
-        type=float,
-        default=0.5,
-        help='hebbian: weight of the random negative edges',
-    )
-    parser.add_argument(
-        '--k', type=int, default=1, help='mhn: hops of the KHopContext'
-    )
-    parser.add_argument(
-        '--mhn-epochs',
-        type=int,
-        default=10,
-        help='mhn: training epochs of the memories',
-    )
-    parser.add_argument(
-        '--num-negative-samples',
-        type=int,
-        default=None,
-        help='mhn: sampled-softmax negatives (default: full '
-        'softmax up to 50,000 nodes, else 4096)',
+    add_embedding_arguments(
+        parser,
+        'folder holding the OGB dataset folders',
+        k=1,
+        mhn_epochs=10,
+        negative_samples=True,
     )
     parser.add_argument('--predictor', default='dot', choices=['dot', 'mlp'])
     parser.add_argument(
@@ -116,48 +76,6 @@ def get_parser() -> argparse.ArgumentParser:
         '--out', default=None, help='write the results as JSON to this file'
     )
     return parser
-
-
-def embed(data, args) -> torch.Tensor:
-    r"""Label-free embedding of every node of the training graph."""
-    device = torch.device(args.device)
-    edge_weight = data.get('edge_weight', None)
-    if args.method == 'hebbian':
-        # The paper's update (its negative edges are not part of the
-        # orthogonal propagation, HebbianPropagation's default).
-        model = HebbianPropagation.from_preset(
-            'paper',
-            data.num_nodes,
-            args.dim,
-            num_iterations=args.num_iterations,
-            negative_weight=args.negative_weight,
-            normalize=True,
-            seed=args.seed,
-        )
-        edge_weight = None if edge_weight is None else edge_weight.to(device)
-        return model(data.edge_index.to(device), edge_weight).cpu()
-
-    torch.manual_seed(args.seed)
-    context = KHopContext(k=args.k)(data.clone()).context
-    num_neg = args.num_negative_samples
-    if num_neg is None and data.num_nodes > 50_000:
-        num_neg = 4096
-    model = MHNEmbedding(
-        data.num_nodes, args.dim, num_negative_samples=num_neg
-    ).to(device)
-
-    def log(epoch: int, loss: float) -> None:
-        print(f'MHN Epoch: {epoch:03d}, Loss: {loss:.4f}')
-
-    model.fit(
-        context,
-        epochs=args.mhn_epochs,
-        batch_size=256,
-        seed=args.seed,
-        callback=log,
-    )
-    with torch.no_grad():
-        return F.normalize(model(context), dim=-1).cpu()
 
 
 class LinkPredictor(torch.nn.Module):

@@ -24,22 +24,18 @@ be downloaded or is present in ``<root>/PubMed/raw/``.
 
 import argparse
 import json
-import os.path as osp
 import sys
 import time
 import warnings
 
 import torch
 import torch.nn.functional as F
+from _common import add_embedding_arguments, embed
 from torch_geometric.nn import GCNConv
 from torch_geometric.transforms import NormalizeFeatures
 
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import node_classification
-from pyg_hopfield.nn import HebbianPropagation, MHNEmbedding
-from pyg_hopfield.transforms import KHopContext
-
-DEFAULT_ROOT = osp.join(osp.dirname(osp.realpath(__file__)), '..', 'data')
 
 
 def get_parser() -> argparse.ArgumentParser:
@@ -51,44 +47,10 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         '--dataset', default='Cora', choices=['Cora', 'CiteSeer', 'PubMed']
     )
-    parser.add_argument(
-        '--root',
-        default=DEFAULT_ROOT,
-        help='dataset cache folder (raw files are also '
-        'taken from $PYG_HOPFIELD_DATA when set)',
-    )
-    parser.add_argument(
-        '--method', default='hebbian', choices=['hebbian', 'mhn']
-    )
-    parser.add_argument(
-        '--dim',
-        type=int,
-        default=128,
-        help='embedding size (memories for mhn)',
-    )
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument(
-        '--num-iterations',
-        type=int,
-        default=10,
-        help="hebbian: iterations of the paper's update (preset 'paper')",
-    )
-    parser.add_argument(
-        '--negative-weight',
-        type=float,
-        default=0.5,
-        help='hebbian: weight of the random negative edges '
-        '(0 switches them off)',
-    )
-    parser.add_argument(
-        '--k', type=int, default=2, help='mhn: hops of the KHopContext'
-    )
-    parser.add_argument(
-        '--mhn-epochs',
-        type=int,
-        default=20,
-        help='mhn: training epochs of the memories',
+    add_embedding_arguments(
+        parser,
+        'dataset cache folder (raw files are also taken from '
+        '$PYG_HOPFIELD_DATA when set)',
     )
     parser.add_argument(
         '--epochs', type=int, default=200, help='GCN training epochs'
@@ -125,41 +87,6 @@ def load_data(name: str, root: str, no_features: bool = False):
     if no_features:
         del data.x
     return data, dataset.num_classes
-
-
-def embed(data, args) -> torch.Tensor:
-    r"""Label-free embedding of every node of :obj:`data`."""
-    device = torch.device(args.device)
-    if args.method == 'hebbian':
-        # The paper's update (its negative edges are not part of the
-        # orthogonal propagation, HebbianPropagation's default).
-        model = HebbianPropagation.from_preset(
-            'paper',
-            data.num_nodes,
-            args.dim,
-            num_iterations=args.num_iterations,
-            negative_weight=args.negative_weight,
-            normalize=True,
-            seed=args.seed,
-        )
-        return model(data.edge_index.to(device)).cpu()
-
-    torch.manual_seed(args.seed)
-    context = KHopContext(k=args.k)(data.clone()).context
-    model = MHNEmbedding(data.num_nodes, args.dim).to(device)
-
-    def log(epoch: int, loss: float) -> None:
-        print(f'MHN Epoch: {epoch:03d}, Loss: {loss:.4f}')
-
-    model.fit(
-        context,
-        epochs=args.mhn_epochs,
-        batch_size=256,
-        seed=args.seed,
-        callback=log,
-    )
-    with torch.no_grad():  # unit rows, like normalize=True above
-        return F.normalize(model(context), dim=-1).cpu()
 
 
 def logistic_regression(z: torch.Tensor, data) -> dict:

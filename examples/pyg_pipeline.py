@@ -23,13 +23,13 @@ Example::
 
 import argparse
 import json
-import os.path as osp
 import sys
 import time
 
 import torch
 import torch.nn.functional as F
 import torch_geometric.transforms as T
+from _common import add_embedding_arguments
 from sklearn.metrics import roc_auc_score
 from torch_geometric import seed_everything
 from torch_geometric.data import Data
@@ -41,8 +41,6 @@ from pyg_hopfield.evaluation import link_prediction_auc
 from pyg_hopfield.nn import HebbianPropagation, MHNEmbedding
 from pyg_hopfield.transforms import KHopContext, TransitionProbabilities
 
-DEFAULT_ROOT = osp.join(osp.dirname(osp.realpath(__file__)), '..', 'data')
-
 
 def get_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -52,31 +50,11 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         '--dataset', default='Cora', choices=['Cora', 'CiteSeer', 'PubMed']
     )
-    parser.add_argument(
-        '--root',
-        default=DEFAULT_ROOT,
-        help='dataset cache folder (raw files are also '
-        'taken from $PYG_HOPFIELD_DATA when set)',
-    )
-    parser.add_argument(
-        '--method', default='hebbian', choices=['hebbian', 'mhn']
-    )
-    parser.add_argument(
-        '--dim',
-        type=int,
-        default=128,
-        help='embedding size (memories for mhn)',
-    )
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument(
-        '--k', type=int, default=2, help='mhn: hops of the KHopContext'
-    )
-    parser.add_argument(
-        '--mhn-epochs',
-        type=int,
-        default=20,
-        help='mhn: training epochs of the memories',
+    add_embedding_arguments(
+        parser,
+        'dataset cache folder (raw files are also taken from '
+        '$PYG_HOPFIELD_DATA when set)',
+        hebbian=False,
     )
     parser.add_argument(
         '--epochs',

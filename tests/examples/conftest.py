@@ -7,6 +7,7 @@ and tiny graphs written in the on-disk layout that :mod:`ogb`'s
 import importlib.util
 import os
 import os.path as osp
+import sys
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,10 @@ EXAMPLES_DIR = osp.join(osp.dirname(__file__), '..', '..', 'examples')
 
 
 def _import_example(name: str):
+    # As `python examples/<name>.py` does: examples/ first on sys.path, so
+    # that the scripts find their shared examples/_common.py.
+    if osp.abspath(EXAMPLES_DIR) not in sys.path:
+        sys.path.insert(0, osp.abspath(EXAMPLES_DIR))
     path = osp.abspath(osp.join(EXAMPLES_DIR, f'{name}.py'))
     spec = importlib.util.spec_from_file_location(f'example_{name}', path)
     module = importlib.util.module_from_spec(spec)
