@@ -1,6 +1,6 @@
 import os.path as osp
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import NamedTuple
 
@@ -21,6 +21,26 @@ from pyg_hopfield.utils.checks import (
 
 DYNAMICS = ('memory', 'literal')
 MASKS = ('node', 'ego')
+READOUTS = ('context', 'state')
+
+
+def _check_walk_weights(walk_weights) -> tuple[float, ...]:
+    try:
+        weights = tuple(float(w) for w in walk_weights)
+    except (TypeError, ValueError):
+        weights = ()
+    if (
+        not weights
+        or isinstance(walk_weights, str)
+        or not all(w >= 0.0 and w < float('inf') for w in weights)
+        or weights[0] <= 0.0
+    ):
+        raise ValueError(
+            f"'walk_weights' must be a non-empty sequence of finite, "
+            f'non-negative hop weights with a positive first one, e.g. '
+            f"(1.0,) for the paper's 1-hop context (got {walk_weights!r})"
+        )
+    return weights
 
 
 class MHNEpoch(NamedTuple):
@@ -37,95 +57,86 @@ class MHNEpoch(NamedTuple):
 class MHNEmbedding(torch.nn.Module):
     r"""The Modern Hopfield Network node embedding from the
     `"Associative Learning for Network Embedding"
-    <https://arxiv.org/abs/2208.14376>`_ paper, where two memory matrices
-    :math:`\Psi, \Phi \in \mathbb{R}^{K \times m}` learn to retrieve a masked
-    node from its context, and a node's embedding is
-    :math:`\Psi\mathbf{c}`.
+    <https://arxiv.org/abs/2208.14376>`_ paper: two memory matrices
+    :math:`\Psi, \Phi \in \mathbb{R}^{K \times m}` learn to retrieve a
+    masked node from its context.
 
-    Given the context :math:`\mathbf{c} \in \mathbb{R}^m` of a node (its
-    :math:`k`-hop neighbours, the node itself excluded, as built by
-    :class:`~pyg_hopfield.transforms.KHopContext`), the target state
-    :math:`\mathbf{v}^{(0)} = \mathbf{0}` evolves for :math:`T` steps as
-    (eq. 1-3)
+    **Context.** Row :math:`i` of the context matrix :math:`C` is the context
+    :math:`\mathbf{c}_i \in \mathbb{R}^m` of node :math:`i` (its 1-hop
+    neighbours, the node itself excluded, as built by
+    :class:`~pyg_hopfield.transforms.KHopContext`).  The model reads it
+    through a random-walk window of :math:`T_w` steps with weights
+    :math:`w_1, \dots, w_{T_w}` (:obj:`walk_weights`) on the walk
+    :math:`P = D_C^{-1}C` of the context graph,
+
+    .. math::
+        \tilde{\mathbf{c}}^{\top} = \frac{1}{\sum_r w_r}\sum_{r=1}^{T_w}
+        w_r\,\mathbf{c}^{\top}P^{r-1},
+
+    so :obj:`walk_weights=(1.0,)` is the paper's context
+    :math:`\tilde{\mathbf{c}} = \mathbf{c}` and the default
+    :obj:`(1.0, 2.0)` is, for binary 1-hop contexts, :math:`d_i` times
+    :math:`(P + 2P^2)_i / 3` (the NetMF view of a window-2 random walk).
+    It is computed as :math:`\Psi\tilde{\mathbf{c}} = \tilde{\Psi}
+    \mathbf{c}` with :math:`\tilde{\Psi}^{\top} = \sum_r w_r P^{r-1}
+    \Psi^{\top} / \sum_r w_r` (:func:`~pyg_hopfield.nn.mhn_functional.
+    walk_memory`), :math:`T_w - 1` sparse products with the memories, so
+    the multi-hop context is never built.
+
+    **Retrieval (eq. 1-3).** From :math:`\mathbf{v}^{(0)} = \mathbf{0}`,
+    with :math:`\boldsymbol{\xi} = \Psi\tilde{\mathbf{c}}`, for
+    :math:`t = 0, \dots, T - 1`
 
     .. math::
         D^{(t)} &= \mathrm{softmax}\left(\beta_1\Phi\mathbf{v}^{(t)} +
-        \beta_2\Psi\mathbf{c}\right) \\
+        \beta_2\boldsymbol{\xi}\right) \\
         \mathbf{v}^{(t+1)} &= \mathbf{v}^{(t)} + \alpha\left(\Phi^{\top}
-        D^{(t)} - \mathbf{v}^{(t)}\right)
+        D^{(t)} - \mathbf{v}^{(t)}\right).
 
-    which never increases the energy (section 3.1, with the temperature
-    :math:`\beta_1^{-1}` that makes it exact when :math:`\beta_1 \neq 1`)
+    **Energy.** Each step is a gradient step of size :math:`\alpha` on
 
     .. math::
         E(\mathbf{v}) = \frac{1}{2}\lVert\mathbf{v}\rVert^2 - \frac{1}{\beta_1}
         \log\sum_{\mu=1}^{K}\exp\left(\beta_1\Phi_{\mu}\mathbf{v} +
-        \beta_2(\Psi\mathbf{c})_{\mu}\right),
+        \beta_2\xi_{\mu}\right),
 
-    because :math:`\nabla E = \mathbf{v} - \Phi^{\top}D`, so each step is a
-    gradient step of size :math:`\alpha`, and convexity of the log-sum-exp
-    gives :math:`E(\mathbf{v}^{(t+1)}) - E(\mathbf{v}^{(t)}) \le
-    -\alpha(1 - \alpha/2)\lVert\nabla E\rVert^2 \le 0` for
-    :math:`0 < \alpha \le 1`.  Training minimises the cross-entropy between
-    the logits :math:`\mathbf{v}^{(T)}` and the node's own index (masked-node
-    prediction), and the embedding is
+    since :math:`\nabla E = \mathbf{v} - \Phi^{\top}D`, so :math:`E` never
+    increases for :math:`0 < \alpha \le 1`
+    (:math:`E(\mathbf{v}^{(t+1)}) - E(\mathbf{v}^{(t)}) \le
+    -\alpha(1 - \alpha/2)\lVert\nabla E\rVert^2`).
+
+    **Training and embedding.** Training minimises the cross-entropy
+    between the logits :math:`\mathbf{v}^{(T)}` and the masked node (the
+    node itself with :obj:`mask='node'`, the paper; a uniformly drawn member
+    of the ego network with :obj:`mask='ego'`,
+    :func:`~pyg_hopfield.nn.mhn_functional.mask_ego_rows`).  The embedding
+    is
 
     .. math::
-        \mathbf{h} = \Psi\mathbf{c} \in \mathbb{R}^{K}.
+        \mathbf{h} = \Psi\tilde{\mathbf{c}} \in \mathbb{R}^{K}
+        \quad (\texttt{readout='context'}), \qquad
+        \mathbf{h} = \mathbf{a}^{(T)} \in \mathbb{R}^{K}
+        \quad (\texttt{readout='state'}),
 
-    Here, :math:`m` is the number of training nodes, :math:`K` the number of
-    memories, :math:`\beta_1, \beta_2` the inverse temperatures of the
-    target and context blocks and :math:`\alpha` the update rate.
+    where :math:`\mathbf{a}^{(T)}` are the memory activations of the
+    retrieval state, :math:`\mathbf{v}^{(T)} = \Phi^{\top}\mathbf{a}^{(T)}`.
 
-    **Exact speed-up.** :math:`\mathbf{v}^{(t)}` always lies in the row space
-    of :math:`\Phi`: :math:`\mathbf{v}^{(t)} = \Phi^{\top}\mathbf{a}^{(t)}`
-    with :math:`\mathbf{a}^{(t+1)} = (1-\alpha)\mathbf{a}^{(t)} +
-    \alpha D^{(t)}` and :math:`\Phi\mathbf{v}^{(t)} = G\mathbf{a}^{(t)}`,
-    :math:`G = \Phi\Phi^{\top}`.  With :obj:`dynamics='memory'` (default) the
-    :math:`T` steps run in :math:`K` dimensions at :math:`O(BK^2)` each after
-    one :math:`O(K^2 m)` Gram product per batch, and only the final logits
-    :math:`\Phi^{\top}\mathbf{a}^{(T)}` touch :math:`m`; this is the same
-    function (values and gradients), not an approximation.
-    :obj:`dynamics='literal'` runs eq. 1-3 as written, at :math:`O(BKm)` per
-    step.  For graphs too large for a full :math:`m`-way softmax, set
-    :obj:`num_negative_samples` to score each batch against its own targets
-    plus that many uniformly drawn nodes (sampled softmax).
+    **Exact speed-up.** :math:`\mathbf{v}^{(t)} = \Phi^{\top}\mathbf{a}^{(t)}`
+    with :math:`\mathbf{a}^{(t+1)} = (1-\alpha)\mathbf{a}^{(t)} + \alpha
+    D^{(t)}` and :math:`\Phi\mathbf{v}^{(t)} = G\mathbf{a}^{(t)}`,
+    :math:`G = \Phi\Phi^{\top}`, so :obj:`dynamics='memory'` runs the
+    :math:`T` steps in :math:`K` dimensions (:math:`O(BK^2)` each after one
+    :math:`O(mK^2)` Gram product per batch), the same function in values
+    and gradients as :obj:`dynamics='literal'` (eq. 1-3 as written,
+    :math:`O(BKm)` per step).
 
-    **Which node is masked.** With :obj:`mask='node'` (the paper) every
-    training sample is a node's full context and the node itself, so each
-    context has exactly one target and the loss can be driven down by
-    telling nodes apart, which on our measurements makes the embedding
-    *worse* for node classification the longer it trains (see the MHN
-    results page).  :obj:`mask='ego'` masks one uniformly drawn member
-    :math:`j` of the ego network :math:`\mathrm{supp}(\mathbf{c}) \cup
-    \{i\}` instead and retrieves it from the rest
-    (:func:`~pyg_hopfield.nn.mhn_functional.mask_ego_rows`): the dynamics and
-    loss are unchanged, :math:`j = i` is the paper's sample, and one context
-    now has several targets.  With :obj:`mask='ego'` and
-    :obj:`init_std=1.0` the embedding holds its untrained level for about
-    100 epochs.
-
-    **When to stop.** Pass held-out node pairs to :meth:`fit` to stop on
-    their link AUC and keep the best epoch, the untrained one included.
-    Among the recipes we measured at :math:`K = 512` (mask,
-    :obj:`init_std`, batch size, sampled softmax) the paper's settings, the
-    defaults here, reach the best validation AUC on BlogCatalog and PPI.  At
-    :math:`K = 512` the epoch kept classifies nodes better than the
-    untrained embedding; at :math:`K = 2000` on BlogCatalog it is about as
-    good (38.05 against 38.34 micro-F1), see the MHN results page.
-
-    **Inductive use.** The embedding needs only a context row over the
-    :math:`m` training nodes, so a node unseen in training (or a new node
-    of a growing graph) is embedded by passing its context row, restricted to
-    the training nodes' columns, to :meth:`forward`.
-
-    **Choices where the paper is silent.** The memories are stored as
-    :math:`\Psi^{\top}, \Phi^{\top}` (:obj:`[m, K]` tables like
-    :class:`torch.nn.Embedding`, attributes :obj:`context_memory` and
-    :obj:`target_memory`) so gathering a context is a contiguous row read;
-    they are initialised :math:`\mathcal{N}(0, \sigma^2)` with
-    :obj:`init_std`; context values are used as given (binary or
-    normalised, see :class:`~pyg_hopfield.transforms.KHopContext`).
+    The memories are stored as :math:`\Psi^{\top}, \Phi^{\top}`
+    (:obj:`[m, K]` tables like :class:`torch.nn.Embedding`, attributes
+    :obj:`context_memory` and :obj:`target_memory`), initialised
+    :math:`\mathcal{N}(0, \sigma^2)`.  A node unseen in training is embedded
+    inductively from its context row over the :math:`m` training nodes
+    (after :meth:`set_walk` or :meth:`fit`).  Measurements behind the
+    defaults: the MHN results page of the documentation.
 
     .. note::
 
@@ -152,8 +163,8 @@ class MHNEmbedding(torch.nn.Module):
         dynamics (str, optional): :obj:`'memory'` (exact :math:`K`-space
             dynamics) or :obj:`'literal'` (eq. 1-3 in :math:`m` dimensions).
             (default: :obj:`'memory'`)
-        init_std (float, optional): The standard deviation of the initial
-            memories. (default: :obj:`0.1`)
+        init_std (float, optional): The standard deviation :math:`\sigma` of
+            the initial memories. (default: :obj:`0.1`)
         mask (str, optional): The masked node of a training sample:
             :obj:`'node'` (the node itself, as the paper) or :obj:`'ego'`
             (a random member of its ego network). (default: :obj:`'node'`)
@@ -161,6 +172,14 @@ class MHNEmbedding(torch.nn.Module):
             so equal on every device); if :obj:`None`, they come from the
             global generator (:func:`torch.manual_seed`). (default:
             :obj:`None`)
+        walk_weights (Sequence[float], optional): The hop weights
+            :math:`w_1, \dots, w_{T_w}` of the random-walk window; the first
+            must be positive, :obj:`(1.0,)` is the paper's 1-hop context.
+            (default: :obj:`(1.0, 2.0)`)
+        readout (str, optional): The embedding: :obj:`'context'`
+            (:math:`\Psi\tilde{\mathbf{c}}`) or :obj:`'state'` (the memory
+            activations :math:`\mathbf{a}^{(T)}`). (default:
+            :obj:`'context'`)
 
     Shapes:
         - **input:** context :math:`(B, m)` sparse CSR
@@ -192,6 +211,8 @@ class MHNEmbedding(torch.nn.Module):
         init_std: float = 0.1,
         mask: str = 'node',
         seed: int | None = None,
+        walk_weights: Sequence[float] = (1.0, 2.0),
+        readout: str = 'context',
     ):
         super().__init__()
         check_int(num_nodes, 'num_nodes')
@@ -223,6 +244,11 @@ class MHNEmbedding(torch.nn.Module):
             )
         if mask not in MASKS:
             raise ValueError(f"'mask' must be one of {MASKS} (got {mask!r})")
+        walk_weights = _check_walk_weights(walk_weights)
+        if readout not in READOUTS:
+            raise ValueError(
+                f"'readout' must be one of {READOUTS} (got {readout!r})"
+            )
         if not float(init_std) > 0.0:
             raise ValueError(f"'init_std' must be positive (got {init_std!r})")
 
@@ -237,6 +263,11 @@ class MHNEmbedding(torch.nn.Module):
         self.init_std = float(init_std)
         self.mask = mask
         self.seed = seed
+        self.walk_weights = walk_weights
+        self.readout = readout
+        # The random walk P of the training context (set by `loader` and
+        # `fit`), used for context rows that are not a square [m, m] matrix:
+        self._walk: Tensor | None = None
 
         # Psi^T and Phi^T, one row per node (see the class docstring):
         self.context_memory = Parameter(torch.empty(num_nodes, num_memories))
@@ -313,13 +344,57 @@ class MHNEmbedding(torch.nn.Module):
             )
         return batch.long().view(-1)
 
-    def forward(
+    def set_walk(self, context: Tensor) -> None:
+        r"""Sets the random walk :math:`P = D_C^{-1}C` of the window context
+        (:func:`~pyg_hopfield.nn.mhn_functional.walk_operator`) from the
+        square training context matrix :obj:`context` :obj:`[m, m]`; the
+        walk of context rows that are not a square matrix (training
+        batches, unseen nodes).  :meth:`loader` and :meth:`fit` call it."""
+        context = self._check_context(context)
+        self._walk = (
+            MF.walk_operator(context) if len(self.walk_weights) > 1 else None
+        )
+
+    def _walk_for(self, context: Tensor) -> Tensor | None:
+        if len(self.walk_weights) == 1:
+            return None
+        if context.size(0) == self.num_nodes:
+            return MF.walk_operator(context)
+        if self._walk is None:
+            raise ValueError(
+                f"'context' has {context.size(0)} rows, not one per training "
+                f'node, so its random walk is unknown; call set_walk() (or '
+                f'fit()) with the [{self.num_nodes}, {self.num_nodes}] '
+                f'training context first, or use walk_weights=(1.0,)'
+            )
+        return self._walk
+
+    def _project(
+        self,
+        context: Tensor,
+        walk: Tensor | None,
+        batch: Tensor | None = None,
+    ) -> Tensor:
+        # xi = Psi c~ for the rows `batch` of `context`, c~ the window context
+        device = self.context_memory.device
+        memory = self.context_memory
+        if walk is not None:
+            memory = MF.walk_memory(
+                walk.to(device), self.context_memory, self.walk_weights
+            )
+        if batch is not None:
+            context = MF.csr_rows(context, batch)
+        return MF.context_projection(context.to(device), memory)
+
+    def context_embedding(
         self,
         context: Tensor,
         batch: Tensor | None = None,
     ) -> Tensor:
-        r"""Returns the embeddings :math:`\Psi\mathbf{c}` of the rows of
-        :obj:`context` (or only the rows :obj:`batch`).
+        r"""Returns :math:`\boldsymbol{\xi} = \Psi\tilde{\mathbf{c}}` of the
+        rows of :obj:`context` (or only the rows :obj:`batch`), the input of
+        the retrieval dynamics.  A square :obj:`[m, m]` context defines its
+        own random walk; other shapes use the one of :meth:`set_walk`.
 
         Args:
             context (torch.Tensor): Sparse CSR contexts :obj:`[n, m]` over the
@@ -331,9 +406,45 @@ class MHNEmbedding(torch.nn.Module):
         context = self._check_context(context)
         if batch is not None:
             batch = self._check_batch(batch, context.size(0), 'batch')
-            context = MF.csr_rows(context, batch)
-        return MF.context_projection(
-            context.to(self.context_memory.device), self.context_memory
+        return self._project(context, self._walk_for(context), batch)
+
+    def forward(
+        self,
+        context: Tensor,
+        batch: Tensor | None = None,
+        batch_size: int = 4096,
+    ) -> Tensor:
+        r"""Returns the embeddings of the rows of :obj:`context` (or only the
+        rows :obj:`batch`): :math:`\Psi\tilde{\mathbf{c}}`
+        (:obj:`readout='context'`) or the memory activations
+        :math:`\mathbf{a}^{(T)}` (:obj:`readout='state'`).
+
+        Args:
+            context (torch.Tensor): Sparse CSR contexts :obj:`[n, m]` over the
+                :math:`m` training nodes; rows may be unseen nodes
+                (inductive, see :meth:`set_walk`).
+            batch (torch.Tensor, optional): Row indices. (default:
+                :obj:`None`)
+            batch_size (int, optional): Rows per retrieval with
+                :obj:`readout='state'`. (default: :obj:`4096`)
+        """
+        xi = self.context_embedding(context, batch)
+        if self.readout == 'context':
+            return xi
+        check_int(batch_size, 'batch_size')
+        gram = MF.gram_matrix(self.target_memory)
+        return torch.cat(
+            [
+                MF.retrieve_memory_space(
+                    gram,
+                    part,
+                    self.num_steps,
+                    self.beta1,
+                    self.beta2,
+                    self.alpha,
+                )
+                for part in xi.split(batch_size)
+            ]
         )
 
     def _memory_state(
@@ -382,7 +493,7 @@ class MHNEmbedding(torch.nn.Module):
         """
         num_steps = self.num_steps if num_steps is None else num_steps
         check_int(num_steps, 'num_steps', minimum=0)
-        xi = self(context, batch)
+        xi = self.context_embedding(context, batch)
         if self.dynamics == 'literal':
             return MF.retrieve_literal(
                 self.target_memory,
@@ -457,11 +568,9 @@ class MHNEmbedding(torch.nn.Module):
         check_int(num_steps, 'num_steps', minimum=0)
         gram = MF.gram_matrix(self.target_memory) if v is None else None
         out = []
-        device = self.context_memory.device
+        walk = self._walk_for(context)
         for rows in torch.arange(context.size(0)).split(batch_size):
-            xi = MF.context_projection(
-                MF.csr_rows(context, rows).to(device), self.context_memory
-            )
+            xi = self._project(context, walk, rows)
             if v is not None:
                 out.append(
                     MF.energy_literal(
@@ -536,6 +645,7 @@ class MHNEmbedding(torch.nn.Module):
                 f'([{self.num_nodes}, {self.num_nodes}]) for '
                 f'training, got {tuple(context.size())}'
             )
+        self.set_walk(context)
         return DataLoader(
             range(context.size(0)),
             collate_fn=partial(self.sample, context, generator=mask_generator),
@@ -559,7 +669,12 @@ class MHNEmbedding(torch.nn.Module):
                 f"'batch' must hold one target per context row "
                 f'({context.size(0)}) but holds {batch.numel()}'
             )
-        xi = self(context)
+        if len(self.walk_weights) > 1 and self._walk is None:
+            raise ValueError(
+                'the random walk of the training context is unknown; build '
+                'the batches with loader() or call set_walk() first'
+            )
+        xi = self._project(context, self._walk)
         index = None
         target = batch
         if self.num_negative_samples is not None:
@@ -596,6 +711,7 @@ class MHNEmbedding(torch.nn.Module):
         patience: int = 3,
         epochs: int | None = None,
         checkpoint: str | None = None,
+        progress: bool = False,
     ) -> list[MHNEpoch]:
         r"""Trains the memories with Adam (the paper's optimiser) on the
         masked-node loss, one pass over the shuffled nodes per epoch.
@@ -646,6 +762,10 @@ class MHNEmbedding(torch.nn.Module):
                 :obj:`max_epochs` in all), so two epochs and then two more
                 equal four straight epochs bit for bit.  The settings must
                 match the ones it was written with. (default: :obj:`None`)
+            progress (bool, optional): Show a :obj:`tqdm` progress bar over
+                the epochs whose postfix holds the last epoch's loss and
+                validation AUC and the best epoch so far. (default:
+                :obj:`False`)
 
         Returns:
             List[MHNEpoch]: One :obj:`(epoch, loss, score, seconds)` row per
@@ -697,6 +817,11 @@ class MHNEmbedding(torch.nn.Module):
             fused=device.type in ('cpu', 'cuda'),
         )
         validate = val_pos_edge_index is not None
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=max_epochs, desc='mhn', unit='epoch')
         start = time.perf_counter()
         self.history: list[MHNEpoch] = []
         best_state, best, best_epoch = None, None, 0
@@ -716,6 +841,9 @@ class MHNEmbedding(torch.nn.Module):
                     }
             row = MHNEpoch(epoch, loss, score, time.perf_counter() - start)
             self.history.append(row)
+            if bar is not None:
+                bar.set_postfix(self._postfix())
+                bar.update(min(epoch, max_epochs) - bar.n)
             if verbose:
                 val = '' if score is None else f', Val AUC: {score:.4f}'
                 print(
@@ -782,9 +910,22 @@ class MHNEmbedding(torch.nn.Module):
             if validate and epoch - best_epoch >= patience:
                 break
         self.eval()
+        if bar is not None:
+            bar.close()
         if best_state is not None and best_epoch != self.history[-1].epoch:
             self.load_state_dict(best_state)
         return self.history
+
+    def _postfix(self) -> dict[str, str]:
+        row = self.history[-1]
+        postfix = {'epoch': str(row.epoch)}
+        if row.loss == row.loss:  # not the untrained epoch's nan
+            postfix['loss'] = f'{row.loss:.4f}'
+        if row.score is not None:
+            best = max(self.history, key=lambda r: r.score)
+            postfix['val_auc'] = f'{row.score:.4f}'
+            postfix['best'] = f'{best.score:.4f}@{best.epoch}'
+        return postfix
 
     def _save_checkpoint(
         self,

@@ -20,6 +20,8 @@ from torch import Tensor
 __all__ = [
     'csr_rows',
     'mask_ego_rows',
+    'walk_operator',
+    'walk_memory',
     'sample_candidates',
     'context_projection',
     'gram_matrix',
@@ -164,6 +166,88 @@ def mask_ego_rows(
             new_crow, new_col, new_value, rows.size(), check_invariants=False
         )
     return masked, target
+
+
+def walk_operator(context: Tensor) -> Tensor:
+    r"""The random walk on the context graph: :math:`P = D_C^{-1}C`, the
+    square context matrix :math:`C` (row :math:`i` the context of node
+    :math:`i`) with every non-empty row divided by its sum, so that
+    :math:`P_{ij}` is the probability of a step :math:`i \to j` (for binary
+    1-hop contexts :math:`P = D^{-1}A`).
+
+    Args:
+        context (torch.Tensor): Sparse CSR contexts :obj:`[m, m]`.
+
+    Returns:
+        torch.Tensor: :math:`P` as sparse CSR :obj:`[m, m]`.
+    """
+    if context.dim() != 2 or context.size(0) != context.size(1):
+        raise ValueError(
+            f"'context' must be the square [m, m] context matrix of the "
+            f'training nodes to define a random walk (got shape '
+            f'{tuple(context.size())})'
+        )
+    _check_csr(context, context.size(1))
+    crow = context.crow_indices()
+    value = context.values()
+    row = torch.repeat_interleave(
+        torch.arange(context.size(0), device=crow.device),
+        crow[1:] - crow[:-1],
+        output_size=value.numel(),
+    )
+    row_sum = torch.zeros(
+        context.size(0), dtype=value.dtype, device=crow.device
+    )
+    row_sum.index_add_(0, row, value)
+    row_sum = torch.where(row_sum != 0, row_sum, torch.ones_like(row_sum))
+    with warnings.catch_warnings():  # 'sparse CSR support is in beta'
+        warnings.simplefilter('ignore', UserWarning)
+        return torch.sparse_csr_tensor(
+            crow,
+            context.col_indices(),
+            value / row_sum[row],
+            context.size(),
+            check_invariants=False,
+        )
+
+
+def walk_memory(
+    walk: Tensor,
+    context_memory: Tensor,
+    walk_weights: tuple[float, ...],
+) -> Tensor:
+    r"""The context memories seen through a random-walk window of
+    :math:`T_w` steps with weights :math:`w_1, \dots, w_{T_w}`,
+
+    .. math::
+        \tilde{\Psi}^{\top} = \frac{1}{\sum_r w_r}\sum_{r=1}^{T_w} w_r
+        P^{r-1}\Psi^{\top},
+
+    so that :math:`\tilde{\Psi}\mathbf{c} = \Psi\tilde{\mathbf{c}}` with
+    the window context :math:`\tilde{\mathbf{c}}^{\top} = \sum_r w_r
+    \mathbf{c}^{\top}P^{r-1} / \sum_r w_r` (the NetMF view of DeepWalk:
+    for a binary 1-hop context :math:`\mathbf{c}_i = A_i`,
+    :math:`\tilde{\mathbf{c}}_i` is :math:`d_i` times the weighted mean of
+    the rows :math:`(P^r)_i`).  It costs :math:`T_w - 1` sparse products
+    with the :math:`[m, K]` table, :math:`O(T_w\,\mathrm{nnz}(C)\,K)`,
+    and never builds the multi-hop context, which on a small-world graph is
+    dense after two or three hops.
+
+    Args:
+        walk (torch.Tensor): :math:`P`, sparse CSR :obj:`[m, m]`
+            (:func:`walk_operator`).
+        context_memory (torch.Tensor): :math:`\Psi^{\top}`, :obj:`[m, K]`.
+        walk_weights (tuple of float): :math:`(w_1, \dots, w_{T_w})`;
+            :obj:`(1.0,)` returns :obj:`context_memory` itself.
+    """
+    if len(walk_weights) == 1:
+        return context_memory
+    hop = context_memory
+    total = walk_weights[0] * hop
+    for weight in walk_weights[1:]:
+        hop = torch.sparse.mm(walk, hop)
+        total = total + weight * hop
+    return total / sum(walk_weights)
 
 
 def context_projection(context: Tensor, context_memory: Tensor) -> Tensor:

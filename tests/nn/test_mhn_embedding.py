@@ -57,7 +57,7 @@ def test_mhn_embedding_repr_and_shapes():
 
     edge_index = torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]])
     context = csr(edge_index, 3)
-    model = MHNEmbedding(3, 8, num_steps=3)
+    model = MHNEmbedding(3, 8, num_steps=3, walk_weights=(1.0,))
     assert str(model) == 'MHNEmbedding(3, 8, steps=3)'
     assert model(context).size() == (3, 8)
     assert model(context, torch.tensor([2])).size() == (1, 8)
@@ -90,6 +90,8 @@ def test_memory_space_equals_literal(negatives):
     ).double()
     literal.load_state_dict(model.state_dict())
     context = random_context(m, m).double()
+    model.set_walk(context)
+    literal.set_walk(context)
 
     traj_a = model.retrieve(context, return_trajectory=True)
     traj_b = literal.retrieve(context, return_trajectory=True)
@@ -119,6 +121,7 @@ def test_sampled_softmax_covering_all_nodes_is_full_softmax():
     seed_everything(0)
     model = MHNEmbedding(10, 4, init_std=0.5).double()
     context = random_context(10, 10, seed=2).double()
+    model.set_walk(context)
     batch = torch.arange(10)
     full = model.loss(context, batch)
     model.num_negative_samples = 10_000  # draws every node w.h.p.
@@ -145,6 +148,7 @@ def test_energy_never_increases(alpha, beta1, beta2, std, seed, dynamics):
         alpha=alpha,
         init_std=std,
         dynamics=dynamics,
+        walk_weights=(1.0,),
     ).double()
     context = random_context(4, 9, seed=seed).double()
     with torch.no_grad():
@@ -290,6 +294,12 @@ def test_ego_loader_yields_masked_targets():
         (dict(dynamics='fast'), 'dynamics'),
         (dict(init_std=0.0), 'init_std'),
         (dict(mask='self'), 'mask'),
+        (dict(walk_weights=()), 'walk_weights'),
+        (dict(walk_weights=(0.0, 1.0)), 'walk_weights'),
+        (dict(walk_weights=(1.0, -1.0)), 'walk_weights'),
+        (dict(walk_weights=(1.0, float('nan'))), 'walk_weights'),
+        (dict(walk_weights='12'), 'walk_weights'),
+        (dict(readout='memory'), 'readout'),
     ],
 )
 def test_bad_hyper_parameters(kwargs, match):
@@ -401,7 +411,7 @@ def test_validation_auc_of_planted_graph():
     train, pos, neg = seal_link_split(edge_index, n, 0.2, seed=0)
     context = csr(train, n)
     torch.manual_seed(0)
-    model = MHNEmbedding(n, 64)
+    model = MHNEmbedding(n, 64, walk_weights=(1.0,))
     history = model.fit(
         context,
         max_epochs=30,
@@ -434,3 +444,77 @@ def test_fit_uses_the_fused_adam_kernel(monkeypatch):
     model = MHNEmbedding(40, 8)
     model.fit(csr(edge_index, 40), max_epochs=1, batch_size=16)
     assert seen == [True]
+
+
+@pytest.mark.parametrize('weights', [(1.0, 2.0), (1.0, 0.0, 3.0)])
+def test_window_context_is_psi_of_the_random_walk_window(weights):
+    # xi = Psi c~, c~ = sum_r w_r c P^(r-1) / sum_r w_r, P = D_C^-1 C:
+    seed_everything(0)
+    m = 9
+    context = random_context(m, m, seed=3).double()
+    model = MHNEmbedding(m, 5, walk_weights=weights).double()
+    dense = context.to_dense()
+    walk = dense / dense.sum(-1, keepdim=True).clamp_min(1e-300)
+    window = sum(
+        w * dense @ torch.linalg.matrix_power(walk, r)
+        for r, w in enumerate(weights)
+    ) / sum(weights)
+    expected = window @ model.psi.t()
+    assert torch.allclose(model(context), expected, atol=1e-12)
+    assert torch.allclose(
+        model(context, torch.tensor([4, 1])), expected[[4, 1]]
+    )
+    # Rows that are not the square training context use the stored walk:
+    rows = MF.csr_rows(context, torch.tensor([2, 7, 2]))
+    with pytest.raises(ValueError, match='set_walk'):
+        model(rows)
+    model.set_walk(context)
+    assert torch.allclose(model(rows), expected[[2, 7, 2]], atol=1e-12)
+
+
+def test_loss_needs_the_walk_of_the_training_context():
+    seed_everything(0)
+    context = random_context(6, 6, seed=4)
+    model = MHNEmbedding(6, 4)
+    with pytest.raises(ValueError, match='loader'):
+        model.loss(context, torch.arange(6))
+    target, rows = next(iter(model.loader(context, batch_size=6)))
+    loss = model.loss(rows, target)
+    loss.backward()
+    assert model.context_memory.grad.abs().sum() > 0
+
+
+def test_state_readout_is_the_memory_activation_after_t_steps():
+    seed_everything(0)
+    context = random_context(8, 8, seed=5)
+    model = MHNEmbedding(8, 6, num_steps=4, readout='state')
+    with torch.no_grad():
+        xi = model.context_embedding(context)
+        a = MF.retrieve_memory_space(
+            MF.gram_matrix(model.target_memory), xi, 4, 1.0, 0.5, 0.2
+        )
+        assert torch.allclose(model(context, batch_size=3), a, atol=1e-6)
+        # v(T) = Phi^T a(T), the retrieval of the same contexts:
+        assert torch.allclose(
+            model.retrieve(context), a @ model.phi, atol=1e-5
+        )
+
+
+def test_fit_progress_bar_shows_loss_and_validation_auc(capsys):
+    from pyg_hopfield.utils import seal_link_split
+
+    edge_index, _ = planted_graph()
+    train, pos, neg = seal_link_split(edge_index, 120, 0.2, seed=0)
+    model = MHNEmbedding(120, 16, seed=0)
+    history = model.fit(
+        csr(train, 120),
+        max_epochs=2,
+        batch_size=60,
+        seed=0,
+        val_pos_edge_index=pos,
+        val_neg_edge_index=neg,
+        progress=True,
+    )
+    err = capsys.readouterr().err
+    assert '2/2' in err and f'loss={history[-1].loss:.4f}' in err
+    assert f'val_auc={history[-1].score:.4f}' in err and 'best=' in err
