@@ -1,6 +1,7 @@
-r"""What the OGB and Planetoid example scripts share (not part of the
-package): their embedding options and the label-free Hebbian / MHN
-embedding they all compute the same way.
+r"""What the example scripts share (not part of the package): the embedding
+options and the label-free Hebbian / MHN embedding of the OGB and Planetoid
+examples, the Hebbian settings the recorded figures were computed with,
+and where results are written.
 
 The scripts import it as ``_common``: ``python examples/<script>.py`` puts
 ``examples/`` on :obj:`sys.path` first.
@@ -13,10 +14,33 @@ import torch
 import torch.nn.functional as F
 
 from pyg_hopfield.nn import HebbianPropagation, MHNEmbedding
+from pyg_hopfield.nn.hebbian_presets import preset_settings
 from pyg_hopfield.transforms import KHopContext
 
 #: The dataset cache of the examples: ``data/`` next to ``examples/``.
 DEFAULT_ROOT = osp.join(osp.dirname(osp.realpath(__file__)), '..', 'data')
+
+#: The paper's literal settings (its update, HebbianPropagation's preset
+#: 'paper'); the Hebbian examples build their variants on them, as the
+#: figures recorded in docs/source/results/hebbian.rst were.
+PAPER_SETTINGS = preset_settings('paper')
+#: The paper's update without negative edges, with the symmetric transition
+#: and unit-norm rows.
+IMPROVED_SETTINGS = dict(
+    PAPER_SETTINGS, negative_weight=0.0, transition='sym', normalize=True
+)
+
+
+def results_path(file_name: str) -> str:
+    r"""``benchmarks/results/<file_name>``, where the examples write their
+    JSON by default."""
+    return osp.join(
+        osp.dirname(osp.abspath(__file__)),
+        '..',
+        'benchmarks',
+        'results',
+        file_name,
+    )
 
 
 def add_embedding_arguments(

@@ -10,7 +10,8 @@ overrides the paper's settings (``HebbianPropagation.from_preset('paper',
 
 import argparse
 import json
-import os.path as osp
+
+from _common import results_path
 
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import link_prediction_map, reconstruction_map
@@ -48,13 +49,7 @@ def main():
     parser.add_argument('--root', default=None)
     parser.add_argument(
         '--out',
-        default=osp.join(
-            osp.dirname(osp.abspath(__file__)),
-            '..',
-            'benchmarks',
-            'results',
-            'hebbian_ablation.json',
-        ),
+        default=results_path('hebbian_ablation.json'),
     )
     args = parser.parse_args()
     rows = []

@@ -17,25 +17,19 @@ import os.path as osp
 import time
 
 import torch
+from _common import IMPROVED_SETTINGS, PAPER_SETTINGS
 
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import link_prediction_map, reconstruction_map
 from pyg_hopfield.nn import HebbianPropagation
-from pyg_hopfield.nn.hebbian_presets import preset_settings
 from pyg_hopfield.utils import gem_link_split
 
-# The paper's literal settings (its update, HebbianPropagation's preset
-# 'paper'); the presets below are built on them as the figures recorded in
-# docs/source/results/hebbian.rst were.
-PAPER_SETTINGS = preset_settings('paper')
 PRESETS = {
     # The paper's setting.
     'paper': dict(PAPER_SETTINGS),
     # Our improvements (docs/source/results/hebbian.rst): no negative
     # edges, symmetric transitions, cosine scoring.
-    'improved': dict(
-        PAPER_SETTINGS, negative_weight=0.0, transition='sym', normalize=True
-    ),
+    'improved': dict(IMPROVED_SETTINGS),
     # HebbianPropagation's defaults: the orthogonal propagation.
     'orthogonal': {},
 }

@@ -8,26 +8,19 @@ the same run.
 
 import argparse
 import json
-import os.path as osp
 import time
 
 import numpy as np
 import torch
+from _common import IMPROVED_SETTINGS, PAPER_SETTINGS, results_path
 
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import node_classification
 from pyg_hopfield.nn import HebbianPropagation
-from pyg_hopfield.nn.hebbian_presets import preset_settings
 
-# The paper's literal settings (its update, HebbianPropagation's preset
-# 'paper'); the presets below are built on them as the figures recorded in
-# docs/source/results/hebbian.rst were.
-PAPER_SETTINGS = preset_settings('paper')
 PRESETS = {
     'paper': dict(PAPER_SETTINGS),
-    'improved': dict(
-        PAPER_SETTINGS, negative_weight=0.0, transition='sym', normalize=True
-    ),
+    'improved': dict(IMPROVED_SETTINGS),
     # Node classification wants the smooth subspace, not the random draw:
     # rows renormalised every iteration with a large learning rate (the
     # walk outweighs the node's own state) and Cleora-style whitening
@@ -72,13 +65,7 @@ def main():
     parser.add_argument('--root', default=None)
     parser.add_argument(
         '--out',
-        default=osp.join(
-            osp.dirname(osp.abspath(__file__)),
-            '..',
-            'benchmarks',
-            'results',
-            'hebbian_node_classification.json',
-        ),
+        default=results_path('hebbian_node_classification.json'),
     )
     args = parser.parse_args()
 

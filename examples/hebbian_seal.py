@@ -10,26 +10,19 @@ seeds.
 
 import argparse
 import json
-import os.path as osp
 import time
 
 import torch
+from _common import IMPROVED_SETTINGS, PAPER_SETTINGS, results_path
 
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import link_prediction_auc
 from pyg_hopfield.nn import HebbianPropagation
-from pyg_hopfield.nn.hebbian_presets import preset_settings
 from pyg_hopfield.utils import seal_link_split
 
-# The paper's literal settings (its update, HebbianPropagation's preset
-# 'paper'); the presets and the grid below are built on them as the figures
-# recorded in docs/source/results/hebbian.rst were.
-PAPER_SETTINGS = preset_settings('paper')
 PRESETS = {
     'paper': dict(PAPER_SETTINGS),
-    'improved': dict(
-        PAPER_SETTINGS, negative_weight=0.0, transition='sym', normalize=True
-    ),
+    'improved': dict(IMPROVED_SETTINGS),
     # More iterations reach the longer cycles of sparse graphs (Power).
     'improved_T30': dict(
         PAPER_SETTINGS,
@@ -106,13 +99,7 @@ def main():
     parser.add_argument('--root', default=None)
     parser.add_argument(
         '--out',
-        default=osp.join(
-            osp.dirname(osp.abspath(__file__)),
-            '..',
-            'benchmarks',
-            'results',
-            'hebbian_seal.json',
-        ),
+        default=results_path('hebbian_seal.json'),
     )
     args = parser.parse_args()
 

@@ -34,6 +34,7 @@ os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')  # before numpy/implicit
 
 import numpy as np
 import torch
+from _common import results_path
 
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import (
@@ -116,13 +117,7 @@ parser.add_argument(
 parser.add_argument('--threads', type=int, default=1)
 parser.add_argument(
     '--json',
-    default=osp.join(
-        osp.dirname(osp.abspath(__file__)),
-        '..',
-        'benchmarks',
-        'results',
-        'recommender.json',
-    ),
+    default=results_path('recommender.json'),
 )
 args = parser.parse_args()
 torch.set_num_threads(args.threads)
