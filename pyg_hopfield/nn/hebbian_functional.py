@@ -212,7 +212,24 @@ def hebbian_update(
     end: int | None = None,
     x_norm: Tensor | None = None,
 ) -> Tensor:
-    r"""One synchronous Hebbian iteration for the rows :obj:`[start, end)`.
+    r"""One synchronous iteration of the paper's update (see
+    :class:`~pyg_hopfield.nn.HebbianPropagation`) for the rows
+    :obj:`[start, end)`.
+
+    The Gaussian mixture :math:`\mathbf{h}_j \sim \sum_i p_{ij}
+    \mathcal{N}(\mathbf{h}_i, \sigma_t^2 \mathbf{I})` is read as
+    :obj:`'sample'`: :math:`\mathbf{x}_{ij} \sim \mathcal{N}(\mathbf{h}_i,
+    \sigma_t^2 \mathbf{I})`, drawn exactly as
+
+    .. math::
+        \sum_i p_{ij} \mathbf{x}_{ij} = (\mathbf{P}^{\top}\mathbf{H})_j +
+        \sigma_t \Big(\sum_i p_{ij}^2\Big)^{1/2} \boldsymbol{\epsilon}_j,
+        \qquad c = 1;
+
+    :obj:`'kernel'`: :math:`\mathbf{x}_{ij} = g_{ij}\mathbf{h}_i` and
+    :math:`c_{uv} = g_{uv}` with :math:`g_{ij} = \exp(-\gamma^t (1 -
+    \cos(\mathbf{h}_i, \mathbf{h}_j)))`; :obj:`'none'`:
+    :math:`\mathbf{x}_{ij} = \mathbf{h}_i`, :math:`c = 1`.
 
     Args:
         x (torch.Tensor): All current embeddings :math:`\mathbf{H}^{(t)}`,

@@ -141,8 +141,28 @@ def orthogonal_propagation(
     callback: Callable[[int], None] | None = None,
     shard: Shard | None = None,
 ) -> tuple[Tensor, Tensor]:
-    r"""Chebyshev-accelerated orthogonal propagation (see
-    :class:`~pyg_hopfield.nn.HebbianPropagation` for the equations).
+    r"""Chebyshev-accelerated orthogonal propagation, the default of
+    :class:`~pyg_hopfield.nn.HebbianPropagation`.
+
+    Random columns :math:`\mathbf{H}^{(0)}` (:math:`d` plus a few buffer
+    columns; zero rows for nodes without edges) are propagated along
+    :math:`\tilde{\mathbf{S}}` (:func:`deflate` after the SpMM) in rounds of
+    :math:`k` steps with a momentum term,
+
+    .. math::
+        \mathbf{Y}_{1} = \frac{\tilde{\mathbf{S}}\mathbf{H} - a\mathbf{H}}
+        {e}, \qquad
+        \mathbf{Y}_{s+1} = \frac{2}{e}\big(\tilde{\mathbf{S}}\mathbf{Y}_s -
+        a\mathbf{Y}_s\big) - \mathbf{Y}_{s-1}, \qquad
+        \mathbf{H} \leftarrow \mathrm{orth}(\mathbf{Y}_k),
+
+    a Chebyshev recurrence that damps the eigenvalues in :math:`[-1, b]`
+    (:math:`a = (b - 1)/2`, :math:`e = (b + 1)/2`, :math:`b` the smallest
+    Ritz value of the block) and amplifies those above; :math:`\mathrm{orth}`
+    is a QR factorisation.  After :math:`T` steps Rayleigh--Ritz gives
+    :math:`\mathbf{V}, \boldsymbol{\Lambda}` and the output is
+    :math:`\mathbf{V}|\boldsymbol{\Lambda}|^{\alpha}`.  Each step is one
+    SpMM, :math:`O(|\mathcal{E}| d)`, plus :math:`O(md^2)` per round.
 
     Args:
         adj_t (torch.Tensor): The rows :obj:`[shard.start, shard.end)` of

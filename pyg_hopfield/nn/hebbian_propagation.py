@@ -59,64 +59,35 @@ def check_node_index(index: Tensor, num_nodes: int, name: str) -> None:
 
 class HebbianPropagation(torch.nn.Module):
     r"""The Hebbian graph embedding from the `"Hebbian Graph Embeddings"
-    <https://arxiv.org/abs/1908.08037>`_ paper: a parameter-free associative
-    propagation of random embeddings over the transition probabilities of a
-    (weighted) graph, here in an orthogonal form that converges, by default.
+    <https://arxiv.org/abs/1908.08037>`_ paper: a parameter-free propagation
+    of random embeddings over the transition probabilities of a (weighted)
+    graph, by default in an orthogonal form that converges.
 
-    **Default: orthogonal propagation** (:obj:`orthogonalize=True`).  With
-    the symmetric transition probabilities
-    :math:`\mathbf{S} = \mathbf{D}^{-1/2}\mathbf{W}\mathbf{D}^{-1/2}`
-    (:math:`s_{ij} = w_{ij} / \sqrt{d_i d_j}`) and, per connected component
-    :math:`c`, its degree direction :math:`\mathbf{u}_c = \mathbf{D}^{1/2}
-    \mathbf{1}_c / \sqrt{\mathrm{vol}(c)}` (an eigenvector of
-    :math:`\mathbf{S}` with eigenvalue 1 that carries only degree and
-    membership), embeddings are propagated along
+    **Orthogonal propagation** (default, :obj:`orthogonalize=True`;
+    :func:`~pyg_hopfield.nn.hebbian_orthogonal.orthogonal_propagation` has
+    the Chebyshev recurrence): subspace iteration on
 
     .. math::
-        \tilde{\mathbf{S}} = \mathbf{S} - \sum_{c \in \mathcal{C}}
-        \mathbf{u}_c \mathbf{u}_c^{\top},
+        \tilde{\mathbf{S}} = \mathbf{D}^{-1/2}\mathbf{W}\mathbf{D}^{-1/2}
+        - \sum_{c \in \mathcal{C}} \mathbf{u}_c \mathbf{u}_c^{\top},
+        \qquad \mathbf{u}_c = \mathbf{D}^{1/2}\mathbf{1}_c /
+        \sqrt{\mathrm{vol}(c)},
 
-    where :math:`\mathcal{C}` holds every component but the largest when
-    the average degree :math:`|\mathcal{E}| / m` is at least 10 (there the
-    degree direction is the best single predictor of links), and every
-    component otherwise (:obj:`degree_direction='auto'`, chosen on
-    training edges, see the results page).  :math:`d` random columns
-    :math:`\mathbf{H}^{(0)}` (zero rows for nodes without edges) are
-    propagated in rounds of :math:`k` steps (:obj:`filter_degree`) with a
-    momentum term,
-
-    .. math::
-        \mathbf{Y}_{1} = \frac{\tilde{\mathbf{S}}\mathbf{H} - a\mathbf{H}}
-        {e}, \qquad
-        \mathbf{Y}_{s+1} = \frac{2}{e}\big(\tilde{\mathbf{S}}\mathbf{Y}_s -
-        a\mathbf{Y}_s\big) - \mathbf{Y}_{s-1}, \qquad
-        \mathbf{H} \leftarrow \mathrm{orth}(\mathbf{Y}_k),
-
-    a Chebyshev recurrence that damps the eigenvalues in :math:`[-1, b]`
-    (:math:`a = (b - 1)/2`, :math:`e = (b + 1)/2`, :math:`b` the smallest
-    Ritz value of the current block, a few buffer columns beyond :math:`d`)
-    and amplifies those above :math:`b`; :math:`\mathrm{orth}` is a QR
-    factorisation, the whitening Cleora applies between iterations.  After
-    :math:`T` (:obj:`num_iterations`: 24 when the average degree is at
-    least 10, else 80) steps, Rayleigh--Ritz gives
-    :math:`\mathbf{V}` and :math:`\boldsymbol{\Lambda}` and the embedding is
+    with :math:`\mathcal{C}` every connected component, or every one but
+    the largest (:obj:`degree_direction`), and after :math:`T` steps
 
     .. math::
         \mathbf{H} = \mathbf{V} |\boldsymbol{\Lambda}|^{\alpha}
 
-    (:math:`\alpha` = :obj:`eigenvalue_exponent`), so that
-    :math:`\mathbf{h}_i^{\top}\mathbf{h}_j` approximates
-    :math:`(\tilde{\mathbf{S}}^{2\alpha})_{ij}` at rank :math:`d`.  This is
-    subspace iteration: it converges to the leading eigenvectors of
-    :math:`\tilde{\mathbf{S}}`, each step is one propagation over the edges
-    (:math:`O(|\mathcal{E}| d)`, plus :math:`O(m d^2)` per round), and no
-    eigensolver is called.
+    from the Rayleigh--Ritz pairs :math:`(\mathbf{V},
+    \boldsymbol{\Lambda})` of the block.
 
     **The paper's update** (:obj:`orthogonalize=False`, e.g.
-    :meth:`from_preset` with :obj:`'paper'`; its equations were
-    lost, this is our reading of its prose): :math:`\mathbf{h}^{(0)}_i \sim
-    \mathcal{N}(\mathbf{0}, \sigma_0^2 \mathbf{I})`,
-    :math:`\sigma_t^2 = \sigma_0^2 / \gamma^t`, and synchronously
+    :meth:`from_preset` with :obj:`'paper'`;
+    :func:`~pyg_hopfield.nn.hebbian_functional.hebbian_update` has the
+    readings of :obj:`gaussian`): :math:`\mathbf{h}^{(0)}_i \sim
+    \mathcal{N}(\mathbf{0}, \sigma_0^2 \mathbf{I})`, :math:`\sigma_t^2 =
+    \sigma_0^2 / \gamma^t`, and synchronously
 
     .. math::
         \mathbf{h}^{(t+1)}_j = \mathbf{h}^{(t)}_j + \eta \Big(
@@ -124,37 +95,19 @@ class HebbianPropagation(torch.nn.Module):
         - \lambda \sum_{(j, v) \in \mathcal{N}^{(t)}} c^{(t)}_{jv}
           \mathbf{h}^{(t)}_v
         - \lambda \sum_{(u, j) \in \mathcal{N}^{(t)}} c^{(t)}_{uj}
-          \mathbf{h}^{(t)}_u \Big),
+          \mathbf{h}^{(t)}_u \Big)
 
-    where :math:`p_{ij}` is :obj:`'row'` :math:`w_{ij} / \sum_k w_{ik}` or
-    :obj:`'sym'` :math:`w_{ij} / \sqrt{d^{out}_i d^{in}_j}`,
-    :math:`\mathcal{N}^{(t)}` holds :math:`K` uniform negative pairs per
-    node, and the Gaussian mixture :math:`\mathbf{h}_j \sim \sum_i p_{ij}
-    \mathcal{N}(\mathbf{h}_i, \sigma_t^2 \mathbf{I})` is read as
-    :obj:`'sample'` (:math:`\mathbf{x}_{ij} \sim \mathcal{N}(\mathbf{h}_i,
-    \sigma_t^2 \mathbf{I})`, drawn exactly as :math:`(\mathbf{P}^{\top}
-    \mathbf{H})_j + \sigma_t (\sum_i p_{ij}^2)^{1/2}
-    \boldsymbol{\epsilon}_j`; :math:`c = 1`), :obj:`'kernel'`
-    (:math:`\mathbf{x}_{ij} = g_{ij}\mathbf{h}_i`, :math:`g_{ij} =
-    \exp(-\gamma^t (1 - \cos(\mathbf{h}_i, \mathbf{h}_j)))`, :math:`c_{uv}
-    = g_{uv}`) or :obj:`'none'` (:math:`\mathbf{x}_{ij} = \mathbf{h}_i`).
-    Every assumption is discussed on the Hebbian results page.
+    with :math:`K` uniform negative pairs :math:`\mathcal{N}^{(t)}` per node.
 
-    Both modes: :obj:`normalize=True` scales output rows to unit norm;
-    :obj:`whiten=True` centres and decorrelates the output columns (ZCA);
-    :obj:`'iteration'` applies either after every iteration of the paper's
-    update.  With a :obj:`seed`, every call draws from a fresh
-    :class:`torch.Generator` and is bit-identical on CPU.
-
-    .. note::
-
-        For examples, see `examples/hebbian_gem.py`,
-        `examples/hebbian_seal.py`, `examples/hebbian_node_classification.py`
-        and `benchmarks/bench_quality.py` (ours beside spectral, Cleora,
-        ProNE, FastRP); results in ``docs/source/results/hebbian.rst``.
-        The sharded :func:`pyg_hopfield.distributed.hebbian_propagation`
-        runs the same loop (:mod:`pyg_hopfield.nn.hebbian_loop`) and gives
-        the same embedding bit for bit.
+    Both modes: :obj:`normalize` scales rows to unit norm, :obj:`whiten`
+    centres and decorrelates columns (ZCA), at the output or
+    (:obj:`'iteration'`, the paper's update only) after every iteration.
+    With a :obj:`seed`, every call draws from a fresh
+    :class:`torch.Generator` and is bit-identical on CPU.  Why each default
+    was chosen, the paper's assumptions and the figures are on the Hebbian
+    results page (``docs/source/results/hebbian.rst``); the sharded
+    :func:`pyg_hopfield.distributed.hebbian_propagation` gives the same
+    embedding bit for bit.
 
     Args:
         num_nodes (int): The number of nodes :math:`m`.
