@@ -570,10 +570,11 @@ def read_edge_list(
         Data(edge_index=[2, 4], num_nodes=3)
     """
     from torch_geometric.data import Data
-    from torch_geometric.utils import (
-        coalesce,
-        remove_self_loops,
-        to_undirected,
+    from torch_geometric.utils import coalesce, remove_self_loops
+
+    from pyg_hopfield.utils.sparse_graph import (
+        csr_to_edge_index,
+        undirected_csr,
     )
 
     if num_nodes is not None and (
@@ -584,7 +585,8 @@ def read_edge_list(
         raise ValueError(
             f"'num_nodes' must be a positive integer, got {num_nodes!r}"
         )
-    edge_index, edge_weight, stored = read_edges(path, weights)
+    # int32 ids of an int32 .npy file stay int32 (half the memory).
+    edge_index, edge_weight, stored = read_edges(path, weights, None)
     smallest = int(edge_index.min())
     if one_based:
         if smallest == 0:
@@ -619,15 +621,21 @@ def read_edge_list(
             f'1 from the ids',
             stacklevel=2,
         )
-    edge_index, edge_weight = remove_self_loops(edge_index, edge_weight)
     if directed:
+        edge_index, edge_weight = remove_self_loops(
+            edge_index.long(), edge_weight
+        )
         edge_index, edge_weight = coalesce(
             edge_index, edge_weight, num_nodes=num_nodes
         )
     else:
-        edge_index, edge_weight = to_undirected(
-            edge_index, edge_weight, num_nodes=num_nodes
+        # The graph to_undirected gives (self-loops dropped), by a counting
+        # sort of int32 pairs: no int64 sort keys for 10^8 nonzeros.
+        crow, col, edge_weight = undirected_csr(
+            edge_index, num_nodes, edge_weight
         )
+        edge_index = csr_to_edge_index(crow, col)
+        del crow, col
     data = Data(edge_index=edge_index, num_nodes=num_nodes)
     if edge_weight is not None:
         data.edge_weight = edge_weight

@@ -34,6 +34,7 @@ __all__ = [
     'undirected_csr',
     'transition_csr',
     'csr_connected_components',
+    'csr_to_edge_index',
 ]
 
 _INT32_MAX = np.iinfo(np.int32).max
@@ -178,6 +179,25 @@ def undirected_csr(
             data[end : end + n] = w
         offset += n
     return coalesced_csr(row, col, num_nodes, num_nodes, data)
+
+
+def csr_to_edge_index(crow: Tensor, col: Tensor) -> Tensor:
+    r"""The :obj:`long` :obj:`[2, nnz]` :obj:`edge_index` (row, column) of
+    a CSR matrix, in its order.
+
+    Examples:
+        >>> crow, col, _ = undirected_csr([[0, 1], [1, 2]], 3)
+        >>> csr_to_edge_index(crow, col).tolist()
+        [[0, 1, 1, 2], [1, 0, 2, 1]]
+    """
+    edge_index = torch.empty(2, col.numel(), dtype=torch.long)
+    counts = (crow[1:] - crow[:-1]).long()
+    num_rows = crow.numel() - 1
+    edge_index[0] = torch.repeat_interleave(
+        torch.arange(num_rows), counts, output_size=col.numel()
+    )
+    edge_index[1] = col
+    return edge_index
 
 
 def _row_chunks(crow: Tensor, chunk_size: int):
