@@ -17,12 +17,12 @@ only comparable within one run on one machine.
 """
 
 import argparse
-import json
 import multiprocessing as mp
 import os.path as osp
 import time
 
 import torch
+from _common import graph, proc_status, reset_peak_memory, write_json
 
 #: Method -> (preset of HebbianPropagation.from_preset, overrides); the
 #: paper's rows build the paper's update with ``--num-iterations``.
@@ -41,39 +41,11 @@ METHODS = {
 }
 
 
-def _graph(spec, root):
-    if spec.startswith('synthetic:'):
-        num_edges = int(float(spec.split(':')[1]))
-        num_nodes = max(num_edges // 10, 10)  # average degree 10
-        gen = torch.Generator().manual_seed(0)
-        half = torch.randint(0, num_nodes, (2, num_edges // 2), generator=gen)
-        return torch.cat([half, half.flip(0)], 1), num_nodes
-    from pyg_hopfield.datasets import load
-
-    data = load(spec, root=root)[0]
-    return data.edge_index, data.num_nodes
-
-
-def _status(key):
-    with open('/proc/self/status') as f:
-        for line in f:
-            if line.startswith(key + ':'):
-                return int(line.split()[1])  # KiB
-    return 0
-
-
-def _reset_peak():
-    # Linux: writing 5 to clear_refs resets VmHWM (the peak RSS) to VmRSS.
-    with open('/proc/self/clear_refs', 'w') as f:
-        f.write('5')
-    return _status('VmRSS')
-
-
 def _measure(spec, root, method, dim, num_iterations, repeats, queue):
     from pyg_hopfield.nn import HebbianPropagation
     from pyg_hopfield.nn import hebbian_functional as HF
 
-    edge_index, num_nodes = _graph(spec, root)
+    edge_index, num_nodes = graph(spec, root)
     entry = METHODS[method]
     if entry is None:
         adj_t, _ = HF.transition_matrix(edge_index, num_nodes)
@@ -97,13 +69,13 @@ def _measure(spec, root, method, dim, num_iterations, repeats, queue):
             return model(edge_index)
 
     run()  # warm-up
-    base = _reset_peak()
+    base = reset_peak_memory()
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
         run()
         times.append(time.perf_counter() - t)
-    peak = _status('VmHWM') - base
+    peak = proc_status('VmHWM') - base
     queue.put(
         dict(
             seconds=min(times),
@@ -192,18 +164,15 @@ def main():
                 f'{r["edge_dims_per_second"] / 1e9:.2f} G edge-dim/s',
                 flush=True,
             )
-    with open(args.out, 'w') as f:
-        json.dump(
-            dict(
-                num_iterations=args.num_iterations,
-                torch=torch.__version__,
-                threads=torch.get_num_threads(),
-                results=rows,
-            ),
-            f,
-            indent=1,
-        )
-    print(f'wrote {args.out}')
+    write_json(
+        args.out,
+        dict(
+            num_iterations=args.num_iterations,
+            torch=torch.__version__,
+            threads=torch.get_num_threads(),
+            results=rows,
+        ),
+    )
 
 
 if __name__ == '__main__':

@@ -10,20 +10,12 @@ benchmarks/results/khop_context.json. Not a timed test.
 """
 
 import argparse
-import json
 import multiprocessing as mp
 import os.path as osp
 import time
 
 import torch
-
-
-def _status(key):
-    with open('/proc/self/status') as f:
-        for line in f:
-            if line.startswith(key + ':'):
-                return int(line.split()[1])  # KiB
-    return 0
+from _common import proc_status, write_json
 
 
 def _measure(num_nodes, degree, k, queue):
@@ -36,11 +28,11 @@ def _measure(num_nodes, degree, k, queue):
     edge_index = torch.cat([half, half.flip(0)], dim=1)
     with open('/proc/self/clear_refs', 'w') as f:
         f.write('5')  # reset the peak resident set
-    before = _status('VmRSS')
+    before = proc_status('VmRSS')
     start = time.perf_counter()
     context = KHopContext(k=k).context(edge_index, num_nodes)
     seconds = time.perf_counter() - start
-    peak_mib = (_status('VmHWM') - before) / 1024
+    peak_mib = (proc_status('VmHWM') - before) / 1024
     nnz = context._nnz()
     # CSR storage: int64 column index + float32 value per non-zero.
     output_mib = (nnz * 12 + (num_nodes + 1) * 8) / 2**20
@@ -94,8 +86,7 @@ def main():
                 f'{row["output_mib"]:>12.0f}'
                 f'{row["peak_mib"] / row["output_mib"]:>10.1f}'
             )
-    with open(args.out, 'w') as f:
-        json.dump({'degree': args.degree, 'rows': rows}, f, indent=2)
+    write_json(args.out, {'degree': args.degree, 'rows': rows}, indent=2)
 
 
 if __name__ == '__main__':

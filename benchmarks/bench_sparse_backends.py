@@ -15,38 +15,10 @@ Writes benchmarks/results/sparse_backends.json. Not a timed test.
 """
 
 import argparse
-import json
 import os.path as osp
-import time
 
 import torch
-
-
-def best_of(fn, repeats):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def graphs(names):
-    from pyg_hopfield.datasets import load
-
-    for name in names:
-        if name.startswith('synthetic:'):
-            num_edges = int(float(name.split(':')[1]))
-            num_nodes = num_edges // 10
-            gen = torch.Generator().manual_seed(0)
-            half = torch.randint(
-                0, num_nodes, (2, num_edges // 2), generator=gen
-            )
-            yield name, torch.cat([half, half.flip(0)], 1), num_nodes
-        else:
-            data = load(name)[0]
-            yield name, data.edge_index, data.num_nodes
+from _common import best_of, graph, write_json
 
 
 def main():
@@ -67,16 +39,16 @@ def main():
     torch.set_num_threads(args.threads)
     import torch_scatter
     import torch_sparse
-    from torch_geometric.utils import scatter
+    from torch_geometric.utils import scatter, to_torch_csr_tensor
 
     rows = []
-    for name, edge_index, num_nodes in graphs(args.graphs):
+    for name in args.graphs:
+        edge_index, num_nodes = graph(name)
         value = torch.rand(edge_index.size(1))
         x = torch.randn(num_nodes, args.dim)
-        csr = torch.sparse_coo_tensor(
+        csr = to_torch_csr_tensor(
             edge_index.flip(0), value, (num_nodes, num_nodes)
-        ).coalesce()
-        csr = csr.to_sparse_csr()
+        )
         sparse = torch_sparse.SparseTensor(
             row=edge_index[1],
             col=edge_index[0],
@@ -123,23 +95,19 @@ def main():
             f'{result["scatter_torch_scatter"]:.4f} s',
             flush=True,
         )
-    from pyg_hopfield.utils.atomic import atomic_write
-
-    with atomic_write(args.out, 'w') as f:
-        json.dump(
-            dict(
-                dim=args.dim,
-                threads=args.threads,
-                versions=dict(
-                    torch=torch.__version__,
-                    torch_scatter=torch_scatter.__version__,
-                    torch_sparse=torch_sparse.__version__,
-                ),
-                rows=rows,
+    write_json(
+        args.out,
+        dict(
+            dim=args.dim,
+            threads=args.threads,
+            versions=dict(
+                torch=torch.__version__,
+                torch_scatter=torch_scatter.__version__,
+                torch_sparse=torch_sparse.__version__,
             ),
-            f,
-            indent=1,
-        )
+            rows=rows,
+        ),
+    )
 
 
 if __name__ == '__main__':
