@@ -88,6 +88,8 @@ def cmd_embed(args: argparse.Namespace) -> None:
         raise ValueError(
             f"'--out' must end in '.pt' or '.npy', got '{args.out}'"
         )
+    if args.nproc is not None:
+        return embed_partition(args)
     data = load_graph(args)
     check_memory(args, data)
     start = time.perf_counter()
@@ -97,6 +99,34 @@ def cmd_embed(args: argparse.Namespace) -> None:
     print(
         f'Embedded {data.num_nodes:,} nodes into {x.size(1)} dimensions '
         f'with {args.method} in {seconds:.2f} s -> {args.out}'
+    )
+
+
+def embed_partition(args: argparse.Namespace) -> None:
+    r"""``embed --edges DIR --nproc P``: the sharded propagation of a
+    partition, one local process per shard."""
+    from pyg_hopfield.distributed import embed_shards_local
+    from pyg_hopfield.methods import DEFAULT_DIM
+
+    if args.method != 'hebbian' or args.edges is None or args.device != 'cpu':
+        raise ValueError(
+            "'--nproc' runs --method hebbian on the CPU over --edges DIR, a "
+            "'pyg-hopfield partition' directory (GPUs: torchrun, see the "
+            'distributed tutorial)'
+        )
+    for flag in ('weights', 'num_nodes', 'directed', 'one_based'):
+        if getattr(args, flag):
+            name = '--' + flag.replace('_', '-')
+            raise ValueError(f"'{name}' is set by 'partition', not '--nproc'")
+    options = method_options(args)
+    del options['device']
+    dim = options.pop('dim') or DEFAULT_DIM['hebbian']
+    start = time.perf_counter()
+    embed_shards_local(args.edges, args.out, args.nproc, dim, **options)
+    print(
+        f'Embedded the partition {args.edges} into {dim} dimensions with '
+        f'{args.nproc} processes in {time.perf_counter() - start:.2f} s '
+        f'-> {args.out}'
     )
 
 

@@ -24,6 +24,7 @@ INT_FLAGS = {
     'splits': 1,
     'patience': 0,
     'parts': 1,
+    'nproc': 1,
     'chunk_size': 1,
 }
 #: Float flags that must be finite (their ranges are checked where used).

@@ -167,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_method_arguments(embed)
     embed.add_argument('--out', required=True, help='Output file, .pt '
                        '(torch.save) or .npy')  # fmt: skip
+    embed.add_argument('--nproc', type=int, default=None, help='hebbian '
+                       "with --edges DIR from 'pyg-hopfield partition': "
+                       'P local processes (gloo, 127.0.0.1), each reading '
+                       'only its shard')  # fmt: skip
 
     evaluate = sub.add_parser('evaluate', help='Embed and evaluate with a '
                               'paper protocol')  # fmt: skip

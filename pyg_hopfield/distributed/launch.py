@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
-from pyg_hopfield.distributed.shards import load_shard
+from pyg_hopfield.distributed.shards import load_shard, read_metadata
 from pyg_hopfield.utils.atomic import atomic_path, save_atomic
 
 __all__ = ['embed_shards', 'embed_shards_local', 'run_local', 'save_output']
@@ -46,7 +46,8 @@ def embed_shards(
     out: str | None = None,
     group: dist.ProcessGroup | None = None,
     verify: bool = True,
-    **kwargs,
+    preset: str | None = None,
+    **options,
 ) -> torch.Tensor:
     r"""Computes the sharded Hebbian embedding
     (:func:`~pyg_hopfield.distributed.hebbian_propagation`) on every rank of
@@ -69,23 +70,35 @@ def embed_shards(
             world)
         verify (bool, optional): Check the shards' SHA-256 checksums.
             (default: :obj:`True`)
-        **kwargs: The settings of
-            :func:`~pyg_hopfield.distributed.hebbian_propagation`
-            (:obj:`seed`, :obj:`num_iterations`, ...).
+        preset (str, optional): A preset of
+            :mod:`~pyg_hopfield.nn.hebbian_presets` (e.g. :obj:`'paper'`)
+            whose settings :obj:`options` override. (default: :obj:`None`,
+            the module's defaults)
+        **options: :obj:`seed` and the keyword arguments of
+            :class:`~pyg_hopfield.nn.HebbianPropagation`
+            (:obj:`num_iterations`, ...); :obj:`None` values are ignored.
 
     Returns:
-        The :obj:`[m, d]` embedding (on every rank).
+        The :obj:`[m, d]` embedding (on every rank), equal bit for bit to
+        the single-process :class:`~pyg_hopfield.nn.HebbianPropagation` on
+        the graph :func:`~pyg_hopfield.io.read_edge_list` reads from the
+        partitioned file (with one thread per process on both sides).
     """
     from pyg_hopfield.distributed.hebbian import hebbian_propagation
+    from pyg_hopfield.nn.hebbian_presets import preset_settings
 
+    settings = {} if preset is None else preset_settings(preset)
+    settings.update({k: v for k, v in options.items() if v is not None})
     shard = load_shard(directory, group, verify)
+    # Only this rank's in-edges: the loop filters nothing away and needs
+    # no other rank's edges (out-degrees and components are exchanged).
     embedding = hebbian_propagation(
         shard.edge_index(),
         shard.num_nodes,
         embedding_dim,
         shard.weight,
         group=group,
-        **kwargs,
+        **settings,
     )
     if out is not None and dist.get_rank(group) == 0:
         save_output(embedding, out)
@@ -203,7 +216,8 @@ def embed_shards_local(
     timeout: float = 3600.0,
     num_threads: int | None = None,
     verify: bool = True,
-    **kwargs,
+    preset: str | None = None,
+    **options,
 ) -> None:
     r"""Computes the sharded Hebbian embedding of a partition with
     :obj:`nproc` local processes (:func:`run_local`), each reading only its
@@ -221,8 +235,11 @@ def embed_shards_local(
             (default: the CPU cores divided by :obj:`nproc`)
         verify (bool, optional): Check the shards' SHA-256 checksums.
             (default: :obj:`True`)
-        **kwargs: The settings of
-            :func:`~pyg_hopfield.distributed.hebbian_propagation`.
+        preset (str, optional): A preset whose settings :obj:`options`
+            override. (default: :obj:`None`)
+        **options: :obj:`seed` and the keyword arguments of
+            :class:`~pyg_hopfield.nn.HebbianPropagation`, as for
+            :func:`embed_shards`.
 
     Raises:
         ValueError: A bad setting, or a missing or corrupt shard (naming
@@ -230,14 +247,30 @@ def embed_shards_local(
     """
     if not out.endswith(('.pt', '.npy')):
         raise ValueError(f"'out' must end in .pt or .npy (got '{out}')")
+    # Before starting processes: a missing directory or a partition for
+    # another number of ranks fails here, in seconds.
+    num_parts = read_metadata(directory)['num_parts']
+    if num_parts != nproc:
+        raise ValueError(
+            f"'nproc={nproc}': '{directory}' is a partition for "
+            f'{num_parts} processes; pass nproc={num_parts} or partition '
+            f'again with --parts {nproc}'
+        )
     run_local(
         _embed_target,
         nproc,
-        (directory, embedding_dim, out, verify, kwargs),
+        (directory, embedding_dim, out, verify, preset, options),
         timeout=timeout,
         num_threads=num_threads,
     )
 
 
-def _embed_target(directory, embedding_dim, out, verify, kwargs) -> None:
-    embed_shards(directory, embedding_dim, out=out, verify=verify, **kwargs)
+def _embed_target(directory, embedding_dim, out, verify, preset, options):
+    embed_shards(
+        directory,
+        embedding_dim,
+        out=out,
+        verify=verify,
+        preset=preset,
+        **options,
+    )

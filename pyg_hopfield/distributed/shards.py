@@ -22,7 +22,13 @@ from pyg_hopfield.distributed.partitioning import (
     sha256,
 )
 
-__all__ = ['Shard', 'ShardError', 'load_shard', 'read_metadata', 'read_shard']
+__all__ = [
+    'EdgeShard',
+    'ShardError',
+    'load_shard',
+    'read_metadata',
+    'read_shard',
+]
 
 
 class ShardError(ValueError):
@@ -31,7 +37,7 @@ class ShardError(ValueError):
     rank)."""
 
 
-class Shard(NamedTuple):
+class EdgeShard(NamedTuple):
     r"""The in-edges of the nodes :obj:`[start, end)`: CSR rows of
     :math:`\mathbf{W}^{\top}` (row :obj:`j - start` holds the sources
     :obj:`indices[indptr[j - start]:indptr[j - start + 1]]` of the edges
@@ -176,7 +182,7 @@ def read_shard(
     rank: int,
     world_size: int | None = None,
     verify: bool = True,
-) -> Shard:
+) -> EdgeShard:
     r"""Reads the shard of rank :obj:`rank` from a partition directory
     written by :func:`~pyg_hopfield.distributed.partition`, and only that
     shard.
@@ -248,7 +254,7 @@ def read_shard(
             f'holds node ids outside [0, {meta["num_nodes"]})',
         )
     weight = arrays.get('weight')
-    return Shard(
+    return EdgeShard(
         rank=rank,
         start=start,
         end=end,
@@ -272,7 +278,7 @@ def load_shard(
     directory: str,
     group=None,
     verify: bool = True,
-) -> Shard:
+) -> EdgeShard:
     r"""Reads this rank's shard (:func:`read_shard`) on every rank of
     :obj:`group`, then exchanges the verdicts (one
     :func:`~torch.distributed.all_gather_object`) before any other
