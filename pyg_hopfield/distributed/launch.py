@@ -47,6 +47,7 @@ def embed_shards(
     group: dist.ProcessGroup | None = None,
     verify: bool = True,
     preset: str | None = None,
+    device: str | torch.device | None = None,
     **options,
 ) -> torch.Tensor:
     r"""Computes the sharded Hebbian embedding
@@ -74,6 +75,9 @@ def embed_shards(
             :mod:`~pyg_hopfield.nn.hebbian_presets` (e.g. :obj:`'paper'`)
             whose settings :obj:`options` override. (default: :obj:`None`,
             the module's defaults)
+        device (str or torch.device, optional): Where this rank computes,
+            e.g. :obj:`f'cuda:{local_rank}'` with the ``nccl`` backend.
+            (default: :obj:`None`, the CPU)
         **options: :obj:`seed` and the keyword arguments of
             :class:`~pyg_hopfield.nn.HebbianPropagation`
             (:obj:`num_iterations`, ...); :obj:`None` values are ignored.
@@ -92,16 +96,17 @@ def embed_shards(
     shard = load_shard(directory, group, verify)
     # Only this rank's in-edges: the loop filters nothing away and needs
     # no other rank's edges (out-degrees and components are exchanged).
+    edge_weight = shard.weight
     embedding = hebbian_propagation(
-        shard.edge_index(),
+        shard.edge_index().to(device),
         shard.num_nodes,
         embedding_dim,
-        shard.weight,
+        None if edge_weight is None else edge_weight.to(device),
         group=group,
         **settings,
     )
     if out is not None and dist.get_rank(group) == 0:
-        save_output(embedding, out)
+        save_output(embedding.cpu(), out)
     return embedding
 
 
