@@ -22,6 +22,7 @@ from pyg_hopfield.nn.hebbian_options import (  # noqa: F401 (public names)
     WHITEN_MODES,
     check_mode,
 )
+from pyg_hopfield.utils.sparse_graph import coalesced_csr, transition_csr
 from pyg_hopfield.utils.transition import transition_probabilities, unit_weight
 
 
@@ -105,6 +106,16 @@ def transition_matrix(
     if num_rows != num_nodes:
         keep = (dst >= start) & (dst < end)
         src, dst, weight = src[keep], dst[keep] - start, weight[keep]
+    if src.device.type == 'cpu':
+        # The same matrix by a counting sort of int32 pairs, the values in
+        # row chunks: no int64 sort keys at 10^8 nonzeros (issue 13).
+        crow, col, weight = coalesced_csr(
+            dst, src, num_rows, num_nodes, weight
+        )
+        adj_t, noise_scale, _ = transition_csr(
+            crow, col, num_nodes, weight, transition, out_degree, dtype
+        )
+        return adj_t, noise_scale
     # Sort by (dst, src) and merge duplicates: CSR rows are targets.
     (dst, src), weight = coalesce(
         torch.stack([dst, src]), weight, num_nodes=num_nodes, reduce='sum'

@@ -22,6 +22,7 @@ from pyg_hopfield.nn import hebbian_functional as HF
 from pyg_hopfield.nn import hebbian_orthogonal as HO
 from pyg_hopfield.nn.hebbian_options import check_arguments
 from pyg_hopfield.nn.hebbian_shard import Shard
+from pyg_hopfield.utils.sparse_graph import csr_connected_components
 from pyg_hopfield.utils.transition import unit_weight
 
 
@@ -61,7 +62,9 @@ def hebbian_graph(
     if not shard.is_whole:
         keep = (dst >= shard.start) & (dst < shard.end)
         src, dst, weight = src[keep], dst[keep], weight[keep]
-    local = torch.stack([src, dst])
+    # One process on a long edge_index: itself, not a stacked copy.
+    whole = shard.is_whole and edge_index.dtype == torch.long
+    local = edge_index if whole else torch.stack([src, dst])
     partial = scatter(weight.double(), src, 0, num_nodes, reduce='sum')
     out_degree = torch.stack(shard.gather(partial)).sum(0)
     adj_t, noise_scale = HF.transition_matrix(
@@ -80,7 +83,17 @@ def hebbian_graph(
             weight, dst - shard.start, 0, shard.num_rows, reduce='sum'
         )
         degree = shard.rows(row_degree)
-        labels = HO.connected_components(local, num_nodes, shard)
+        if shard.is_whole and adj_t.device.type == 'cpu':
+            # The same labels from the CSR in one linear pass (scipy),
+            # not rounds of label propagation over the edge list.
+            labels = csr_connected_components(
+                adj_t.crow_indices(),
+                adj_t.col_indices(),
+                num_nodes,
+                smallest_node=True,
+            )
+        else:
+            labels = HO.connected_components(local, num_nodes, shard)
     return HebbianGraph(adj_t, noise_scale, degree, labels, num_edges)
 
 

@@ -25,9 +25,16 @@ indices wherever they fit (PyTorch's CSR kernels take either):
   CSR arrays.
 """
 
+import warnings
+
 import numpy as np
 import torch
 from torch import Tensor
+
+from pyg_hopfield.utils.transition import (
+    TRANSITIONS,
+    transition_probabilities,
+)
 
 __all__ = [
     'coalesced_csr',
@@ -259,9 +266,9 @@ def transition_csr(
         :obj:`(adj_t, noise_scale, in_degree)`, :obj:`adj_t` a sparse CSR
         tensor sharing :obj:`crow` and :obj:`col`.
     """
-    if transition not in ('row', 'sym'):
+    if transition not in TRANSITIONS:
         raise ValueError(
-            f"'transition' must be one of ('row', 'sym') (got {transition!r})"
+            f"'transition' must be one of {TRANSITIONS} (got {transition!r})"
         )
     num_rows = crow.numel() - 1
     chunks = list(_row_chunks(crow, chunk_size))
@@ -289,14 +296,23 @@ def transition_csr(
     for a, b in chunks:
         lo, hi, w = span(a, b)
         src, dst = col[lo:hi].long(), _rows_of(crow, a, b)
-        if transition == 'row':
-            v = w / out_degree[src]
-        else:
-            v = w / (out_degree[src] * in_degree[dst]).sqrt()
+        v = transition_probabilities(
+            torch.stack([src, dst]),
+            w,
+            num_nodes,
+            transition,
+            out_degree=out_degree,
+            in_degree=in_degree,
+        )
         v = torch.nan_to_num(v, nan=0.0, posinf=0.0)
         value[lo:hi] = v
         noise.scatter_add_(0, dst, v * v)
-    adj_t = torch.sparse_csr_tensor(crow, col, value, (num_rows, num_nodes))
+    with warnings.catch_warnings():  # CSR "beta" warnings, scoped here
+        warnings.filterwarnings('ignore', '.*Sparse CSR tensor support.*')
+        warnings.filterwarnings('ignore', '.*Sparse invariant checks.*')
+        adj_t = torch.sparse_csr_tensor(
+            crow, col, value, (num_rows, num_nodes)
+        )
     return adj_t, noise.sqrt(), in_degree
 
 
@@ -304,12 +320,16 @@ def csr_connected_components(
     crow: Tensor,
     col: Tensor,
     num_nodes: int,
+    smallest_node: bool = False,
 ) -> Tensor:
     r"""The connected-component label of every node of a CSR graph (edges
     read as undirected), by :func:`scipy.sparse.csgraph.connected_components`
-    on the CSR arrays as they are (no copy of the edges).  Components are
-    numbered by their smallest node, so the labels do not depend on edge
-    order or direction."""
+    on the CSR arrays as they are (no copy of the edges), :math:`O(m +
+    \mathrm{nnz})`.  Components are numbered :obj:`0, 1, ...` in the order
+    of their smallest node, or (:obj:`smallest_node=True`, the labels of
+    :func:`~pyg_hopfield.nn.hebbian_orthogonal.connected_components`) by
+    that node itself; either way the labels do not depend on edge order or
+    direction."""
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
 
@@ -319,4 +339,7 @@ def csr_connected_components(
         (data, indices, indptr), shape=(num_nodes, num_nodes), copy=False
     )
     _, labels = connected_components(adj, directed=False)
+    if smallest_node:
+        # scipy numbers components in the order of their smallest node.
+        labels = np.unique(labels, return_index=True)[1][labels]
     return torch.from_numpy(labels.astype(np.int64))
