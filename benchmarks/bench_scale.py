@@ -375,6 +375,9 @@ def main():
     parser.add_argument('--graph-dir', default='/tmp/scale')
     parser.add_argument('--timeout', type=float, default=1800)
     parser.add_argument(
+        '--commit', default=None, help='Recorded commit (default: HEAD)'
+    )
+    parser.add_argument(
         '--out', default=osp.join(HERE, 'results', 'scale.json')
     )
     parser.add_argument(
@@ -406,6 +409,15 @@ def main():
     rows = []
     for size in args.sizes:
         rows.append(measure_size(args, int(size)))
+    # Rows of other sizes already in --out stay (each size is one run).
+    if osp.exists(args.out):
+        with open(args.out) as f:
+            old = json.load(f).get('rows', [])
+        sizes = {r['nnz'] for r in rows}
+        rows = sorted(
+            [r for r in old if r['nnz'] not in sizes] + rows,
+            key=lambda r: r['nnz'],
+        )
     import torch
 
     result = dict(
@@ -415,7 +427,7 @@ def main():
         iterations=args.iterations,
         threads=torch.get_num_threads(),
         cpu_count=os.cpu_count(),
-        commit=git_commit(),
+        commit=args.commit or git_commit(),
         torch=torch.__version__,
         date=time.strftime('%Y-%m-%d %H:%M:%S'),
         rows=rows,
@@ -426,7 +438,7 @@ def main():
         f'{"wall s":>8} {"RSS GB":>7} {"/bare":>6}'
     )
     for r in rows:
-        for kind in args.kinds:
+        for kind in [k for k in KINDS if k in r]:
             m = r[kind]
             print(
                 f'{r["nnz"]:8.0e} {kind:>5} '
