@@ -267,28 +267,13 @@ def to_simple_undirected(
     :math:`u \neq v`, stored once in each direction, sorted (coalesced),
     with self-loops dropped. Weights of the two directions of a pair are
     averaged, so a symmetric weighted matrix keeps its weights."""
-    row = np.asarray(row, dtype=np.int64)
-    col = np.asarray(col, dtype=np.int64)
-    if edge_weight is None:
-        # Sort unique int64 keys in numpy: faster than a torch coalesce of
-        # the doubled edge list on the large graphs.
-        mask = row != col
-        low = np.minimum(row[mask], col[mask])
-        high = np.maximum(row[mask], col[mask])
-        keys = np.unique(low * num_nodes + high)
-        low, high = keys // num_nodes, keys % num_nodes
-        keys = np.concatenate([keys, high * num_nodes + low])
-        keys.sort()
-        edge_index = torch.from_numpy(
-            np.stack([keys // num_nodes, keys % num_nodes], axis=0)
-        )
-        return edge_index, None
-
-    edge_index = torch.stack([torch.from_numpy(row), torch.from_numpy(col)])
-    weight = torch.from_numpy(
-        np.asarray(edge_weight, dtype=np.float32)
-    ).clone()
-    edge_index, weight = remove_self_loops(edge_index, weight)
+    row = torch.from_numpy(np.asarray(row, dtype=np.int64))
+    col = torch.from_numpy(np.asarray(col, dtype=np.int64))
+    weight = None
+    if edge_weight is not None:
+        weight = torch.from_numpy(np.asarray(edge_weight, dtype=np.float32))
+        weight = weight.clone()
+    edge_index, weight = remove_self_loops(torch.stack([row, col]), weight)
     edge_index, weight = to_undirected(
         edge_index, weight, num_nodes=num_nodes, reduce='mean'
     )
@@ -334,12 +319,17 @@ class CanonicalGraph(BaseTransform):
             mask = row != col
         edge_index = torch.stack([row[mask], col[mask]], dim=0)
         weight = None if weight is None else weight[mask]
+        # PyG's functional coalesce / to_undirected rather than its
+        # RemoveDuplicatedEdges / ToUndirected transforms: those call
+        # Data.is_edge_attr(), which caches an AttrType in the storage that
+        # torch.load(weights_only=True) rejects when OGB saves the Data; and
+        # summing duplicates after folding (u, v) onto u < v keeps the
+        # float sums (ogbl-collab weights) in the order they always had.
         edge_index, weight = coalesce(
             edge_index, weight, num_nodes, reduce='sum'
         )
         # OGB names every per-edge attribute 'edge_*' (edge_attr from
-        # edge-feat.csv.gz, edge_year, ...). Data.is_edge_attr() is avoided:
-        # it caches a defaultdict that torch.load(weights_only=True) rejects.
+        # edge-feat.csv.gz, edge_year, ...).
         for key in list(data.keys()):
             if key.startswith('edge_') and key != 'edge_index':
                 del data[key]

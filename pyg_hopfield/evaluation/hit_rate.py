@@ -2,6 +2,8 @@ r"""Hit rate of item-to-item recommendations."""
 
 import torch
 from torch import Tensor
+from torch_geometric.utils import cumsum
+from torch_geometric.utils.sparse import index2ptr
 
 from pyg_hopfield.utils.checks import check_embedding, check_int
 
@@ -44,11 +46,9 @@ def _to_csr(histories: list[Tensor] | Tensor, num_items: int):
                 f"'histories[{i}]' must be a 1-D torch.long "
                 f'tensor of item indices'
             )
-    count = torch.tensor(
-        [items.numel() for items in histories], dtype=torch.long
+    crow = cumsum(
+        torch.tensor([items.numel() for items in histories], dtype=torch.long)
     )
-    crow = torch.zeros(len(histories) + 1, dtype=torch.long)
-    crow[1:] = count.cumsum(0)
     col = (
         torch.cat([items.cpu() for items in histories])
         if len(histories) > 0
@@ -174,9 +174,8 @@ def hit_rate_at_k(
     if protocol == 'leave-one-out':
         # Distinct items per user, then users with at least two of them:
         col = key % num_items
-        count = torch.bincount(key // num_items, minlength=count.numel())
-        crow = torch.zeros_like(crow)
-        crow[1:] = count.cumsum(0)
+        crow = index2ptr(key // num_items, count.numel())
+        count = crow.diff()
         users = (count > 1).nonzero().view(-1)
     else:
         users = (count > 0).nonzero().view(-1)
@@ -188,6 +187,9 @@ def hit_rate_at_k(
             else "'histories' holds no user with two distinct items, "
             "which protocol='leave-one-out' needs (a seed and a target)"
         )
+    # Seeds (and targets) drawn with our own generator, vectorised over the
+    # users: torch.multinomial or PyG's samplers cannot draw one uniform
+    # position per CSR row in a single call.
     gen = torch.Generator().manual_seed(seed)
     offset = (
         (

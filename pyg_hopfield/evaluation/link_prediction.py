@@ -156,7 +156,7 @@ def _jaccard(edge_index: Tensor, num_nodes: int, pairs: Tensor) -> Tensor:
 
     # Is (v_p, w) an edge? A binary search in the sorted keys (torch.isin
     # sorts the queries and keys together: slower, measured in
-    # benchmarks/bench_evaluation.py).
+    # benchmarks/bench_sparse_plumbing.py).
     query = v[pair_id] * num_nodes + w
     # (w exists, so key is non-empty whenever query is.)
     pos = torch.searchsorted(key, query).clamp(max=max(key.numel() - 1, 0))

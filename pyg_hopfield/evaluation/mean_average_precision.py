@@ -34,6 +34,8 @@ def _restrict(edge_index: Tensor, row_pos: Tensor, col_pos: Tensor) -> Tensor:
 
 
 def _slice(index: Tensor, start: int, end: int) -> Tensor:
+    # Rows [start, end) of a row-sorted COO index: two binary searches. Kept
+    # by hand: a torch CSR tensor has no cheap row-range slice.
     lo, hi = torch.searchsorted(index[0], torch.tensor([start, end]))
     return index[:, int(lo) : int(hi)]
 
@@ -45,6 +47,8 @@ def _average_precision(score: Tensor, relevant: Tensor) -> Tensor:
     relevant candidate is averaged. Rows without a relevant candidate give
     :obj:`nan`. Candidates with score :obj:`-inf` must be irrelevant; they
     sort last and so never change the result."""
+    # By hand, not sklearn's average_precision_score: that one averages
+    # over tied scores, GEM ranks ties in column order (a stable sort).
     order = torch.argsort(score, dim=1, descending=True, stable=True)
     rel = relevant.gather(1, order).to(torch.float64)
     rank = torch.arange(1, score.size(1) + 1, dtype=torch.float64)

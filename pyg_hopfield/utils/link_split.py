@@ -63,6 +63,8 @@ def sample_negative_pairs(
             f'requested but the graph has only {num_free} '
             f'non-edges; hold out fewer edges'
         )
+    # Our own rejection sampler, not PyG's negative_sampling: that one draws
+    # from the global RNG, these splits from their own generator.
     edge_keys = pairs[0] * num_nodes + pairs[1]  # sorted by construction
     found = torch.empty(0, dtype=torch.long)
     while found.numel() < num_samples:

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import torch
 from torch import Tensor
+from torch_geometric.utils.sparse import index2ptr
 
 from pyg_hopfield.utils.checks import check_int, check_seed
 from pyg_hopfield.utils.co_interaction import check_interaction_index
@@ -106,9 +107,8 @@ def user_histories(
     row = row_of[interaction_index[0]]
     mask = row >= 0
     key = torch.unique(row[mask] * num_items + interaction_index[1, mask])
-    row, col = key // num_items, key % num_items
-    crow = torch.zeros(users.numel() + 1, dtype=torch.long)
-    crow[1:] = torch.bincount(row, minlength=users.numel()).cumsum(0)
+    row, col = key // num_items, key % num_items  # sorted by row
+    crow = index2ptr(row, users.numel())
     return torch.sparse_csr_tensor(
         crow, col, torch.ones(col.numel()), size=(users.numel(), num_items)
     )
