@@ -8,6 +8,7 @@ The scripts import it as ``_common``: ``python examples/<script>.py`` puts
 """
 
 import argparse
+import json
 import os.path as osp
 
 import torch
@@ -145,3 +146,13 @@ def embed(data, args: argparse.Namespace) -> torch.Tensor:
     )
     with torch.no_grad():
         return F.normalize(model(context), dim=-1).cpu()
+
+
+def save_results(results: dict, path: str | None) -> dict:
+    r"""Writes :obj:`results` as JSON to :obj:`path` (nothing if
+    :obj:`None`) and returns them."""
+    if path is not None:
+        with open(path, 'w') as f:
+            json.dump(results, f, indent=2)
+        print(f'Saved results to {path}')
+    return results

@@ -26,13 +26,12 @@ from ``$PYG_HOPFIELD_DATA/ogb/`` when present, or downloaded by :mod:`ogb`.
 
 import argparse
 import itertools
-import json
 import sys
 import time
 
 import torch
 import torch.nn.functional as F
-from _common import add_embedding_arguments, embed
+from _common import add_embedding_arguments, embed, save_results
 from ogb.linkproppred import Evaluator
 
 from pyg_hopfield.datasets import load
@@ -228,11 +227,7 @@ def main(argv=None) -> dict:
         'total_time_s': total_time,
         'results': rows,
     }
-    if args.out is not None:
-        with open(args.out, 'w') as f:
-            json.dump(results, f, indent=2)
-        print(f'Saved results to {args.out}')
-    return results
+    return save_results(results, args.out)
 
 
 if __name__ == '__main__':

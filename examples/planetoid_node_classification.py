@@ -23,14 +23,13 @@ be downloaded or is present in ``<root>/PubMed/raw/``.
 """
 
 import argparse
-import json
 import sys
 import time
 import warnings
 
 import torch
 import torch.nn.functional as F
-from _common import add_embedding_arguments, embed
+from _common import add_embedding_arguments, embed, save_results
 from torch_geometric.nn import GCNConv
 from torch_geometric.transforms import NormalizeFeatures
 
@@ -245,11 +244,7 @@ def main(argv=None) -> dict:
         ],
         'protocol_9_1': protocol,
     }
-    if args.out is not None:
-        with open(args.out, 'w') as f:
-            json.dump(results, f, indent=2)
-        print(f'Saved results to {args.out}')
-    return results
+    return save_results(results, args.out)
 
 
 if __name__ == '__main__':

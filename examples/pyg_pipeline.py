@@ -22,14 +22,13 @@ Example::
 """
 
 import argparse
-import json
 import sys
 import time
 
 import torch
 import torch.nn.functional as F
 import torch_geometric.transforms as T
-from _common import add_embedding_arguments
+from _common import add_embedding_arguments, save_results
 from sklearn.metrics import roc_auc_score
 from torch_geometric import seed_everything
 from torch_geometric.data import Data
@@ -243,11 +242,7 @@ def main(argv=None) -> dict:
             for (model, name), res in rows.items()
         ],
     }
-    if args.out is not None:
-        with open(args.out, 'w') as f:
-            json.dump(results, f, indent=2)
-        print(f'Saved results to {args.out}')
-    return results
+    return save_results(results, args.out)
 
 
 if __name__ == '__main__':

@@ -129,6 +129,41 @@ def _check_ratio(test_ratio: float) -> None:
         raise ValueError(f"'test_ratio' must lie in (0, 1), got {test_ratio}")
 
 
+def _prepare_split(
+    edge_index,
+    num_nodes: int | None,
+    test_ratio: float,
+    seed: int,
+) -> tuple[Tensor, int, int, torch.Generator]:
+    # The checked graph, the number of pairs to hold out and the generator.
+    edge_index, num_nodes = _read_graph(edge_index, num_nodes)
+    _check_ratio(test_ratio)
+    generator = torch.Generator().manual_seed(check_seed(seed))
+    num_pairs = unique_undirected_pairs(edge_index).size(1)
+    return (
+        edge_index,
+        num_nodes,
+        max(1, round(test_ratio * num_pairs)),
+        generator,
+    )
+
+
+def _hold_out_with_negatives(
+    edge_index: Tensor,
+    num_nodes: int,
+    num_test: int,
+    generator: torch.Generator,
+) -> tuple[Tensor, Tensor, Tensor]:
+    # Held-out positives, then as many negatives of the full graph.
+    train_edge_index, test_pos = _hold_out(
+        edge_index, num_nodes, num_test, generator
+    )
+    test_neg = sample_negative_pairs(
+        edge_index, num_nodes, num_test, generator
+    )
+    return train_edge_index, test_pos, test_neg
+
+
 def gem_link_split(
     edge_index: Tensor,
     num_nodes: int | None = None,
@@ -163,11 +198,9 @@ def gem_link_split(
         :obj:`edge_index` (both directions) and the held-out pairs
         :obj:`[2, num_test]`.
     """
-    edge_index, num_nodes = _read_graph(edge_index, num_nodes)
-    _check_ratio(test_ratio)
-    generator = torch.Generator().manual_seed(check_seed(seed))
-    num_pairs = unique_undirected_pairs(edge_index).size(1)
-    num_test = max(1, round(test_ratio * num_pairs))
+    edge_index, num_nodes, num_test, generator = _prepare_split(
+        edge_index, num_nodes, test_ratio, seed
+    )
     return _hold_out(edge_index, num_nodes, num_test, generator)
 
 
@@ -184,32 +217,18 @@ def seal_link_split(
     the test negatives; AUC is computed over both.
 
     Args:
-        edge_index (torch.Tensor or Data or dgl.DGLGraph): The graph's
-            edges, or a graph to read them from (see
-            :func:`~pyg_hopfield.utils.to_edge_index`).
-        num_nodes (int, optional): The number of nodes of an
-            :obj:`edge_index` tensor (inferred if :obj:`None`).
-        test_ratio (float, optional): Fraction of undirected edges held out.
-            (default: :obj:`0.1`)
-        seed (int, optional): The random seed. (default: :obj:`0`)
+        edge_index, num_nodes, test_ratio, seed: As in
+            :func:`gem_link_split`.
 
     Returns:
         (torch.Tensor, torch.Tensor, torch.Tensor): The training
         :obj:`edge_index` (both directions), the positive test pairs and the
         negative test pairs, each :obj:`[2, num_test]`.
     """
-    edge_index, num_nodes = _read_graph(edge_index, num_nodes)
-    _check_ratio(test_ratio)
-    generator = torch.Generator().manual_seed(check_seed(seed))
-    num_pairs = unique_undirected_pairs(edge_index).size(1)
-    num_test = max(1, round(test_ratio * num_pairs))
-    train_edge_index, test_pos = _hold_out(
-        edge_index, num_nodes, num_test, generator
+    edge_index, num_nodes, num_test, generator = _prepare_split(
+        edge_index, num_nodes, test_ratio, seed
     )
-    test_neg = sample_negative_pairs(
-        edge_index, num_nodes, num_test, generator
-    )
-    return train_edge_index, test_pos, test_neg
+    return _hold_out_with_negatives(edge_index, num_nodes, num_test, generator)
 
 
 def mhn_link_split(
@@ -252,10 +271,6 @@ def mhn_link_split(
             f"'num_pairs' must be a positive int, got {num_pairs!r}"
         )
     generator = torch.Generator().manual_seed(check_seed(seed))
-    train_edge_index, test_pos = _hold_out(
+    return _hold_out_with_negatives(
         edge_index, num_nodes, num_pairs, generator
     )
-    test_neg = sample_negative_pairs(
-        edge_index, num_nodes, num_pairs, generator
-    )
-    return train_edge_index, test_pos, test_neg
