@@ -68,18 +68,8 @@ class BlogCatalog(_MatClassificationDataset):
             saved (under :obj:`root/BlogCatalog`). If :obj:`None`, uses
             :obj:`$PYG_HOPFIELD_ROOT` or :obj:`~/.cache/pyg_hopfield`.
             (default: :obj:`None`)
-        transform (callable, optional): A function/transform that takes in
-            an :obj:`torch_geometric.data.Data` object and returns a
-            transformed version. The data object will be transformed before
-            every access. (default: :obj:`None`)
-        pre_transform (callable, optional): A function/transform that takes
-            in an :obj:`torch_geometric.data.Data` object and returns a
-            transformed version. The data object will be transformed before
-            being saved to disk. (default: :obj:`None`)
-        force_reload (bool, optional): Whether to re-process the dataset.
-            (default: :obj:`False`)
-        log (bool, optional): Whether to print progress to the console.
-            (default: :obj:`True`)
+        transform, pre_transform, force_reload, log (optional): As in
+            :class:`~torch_geometric.data.InMemoryDataset`.
 
     **STATS:**
 
@@ -132,18 +122,8 @@ class Node2VecPPI(_MatClassificationDataset):
             saved (under :obj:`root/PPI`). If :obj:`None`, uses
             :obj:`$PYG_HOPFIELD_ROOT` or :obj:`~/.cache/pyg_hopfield`.
             (default: :obj:`None`)
-        transform (callable, optional): A function/transform that takes in
-            an :obj:`torch_geometric.data.Data` object and returns a
-            transformed version. The data object will be transformed before
-            every access. (default: :obj:`None`)
-        pre_transform (callable, optional): A function/transform that takes
-            in an :obj:`torch_geometric.data.Data` object and returns a
-            transformed version. The data object will be transformed before
-            being saved to disk. (default: :obj:`None`)
-        force_reload (bool, optional): Whether to re-process the dataset.
-            (default: :obj:`False`)
-        log (bool, optional): Whether to print progress to the console.
-            (default: :obj:`True`)
+        transform, pre_transform, force_reload, log (optional): As in
+            :class:`~torch_geometric.data.InMemoryDataset`.
 
     **STATS:**
 
@@ -191,18 +171,8 @@ class WikipediaPOS(_MatClassificationDataset):
             saved (under :obj:`root/Wikipedia`). If :obj:`None`, uses
             :obj:`$PYG_HOPFIELD_ROOT` or :obj:`~/.cache/pyg_hopfield`.
             (default: :obj:`None`)
-        transform (callable, optional): A function/transform that takes in
-            an :obj:`torch_geometric.data.Data` object and returns a
-            transformed version. The data object will be transformed before
-            every access. (default: :obj:`None`)
-        pre_transform (callable, optional): A function/transform that takes
-            in an :obj:`torch_geometric.data.Data` object and returns a
-            transformed version. The data object will be transformed before
-            being saved to disk. (default: :obj:`None`)
-        force_reload (bool, optional): Whether to re-process the dataset.
-            (default: :obj:`False`)
-        log (bool, optional): Whether to print progress to the console.
-            (default: :obj:`True`)
+        transform, pre_transform, force_reload, log (optional): As in
+            :class:`~torch_geometric.data.InMemoryDataset`.
 
     **STATS:**
 

@@ -238,13 +238,10 @@ class OGBLinkDataset(_StagedOGB, _ogb_link_class()):
             :obj:`~/.cache/pyg_hopfield`.
         name (str): The name of the dataset (:obj:`"ogbl-ddi"`,
             :obj:`"ogbl-collab"`, :obj:`"ogbl-ppa"`; case-insensitive).
-        transform (callable, optional): A function/transform applied to
-            the data object on every access. (default: :obj:`None`)
-        pre_transform (callable, optional): A function/transform applied
-            once, after :class:`CanonicalGraph`, before saving.
-            (default: :obj:`None`)
-        force_reload (bool, optional): Whether to re-process the dataset.
-            (default: :obj:`False`)
+        transform, force_reload (optional): As in
+            :class:`~torch_geometric.data.InMemoryDataset`.
+        pre_transform (callable, optional): Applied once, after
+            :class:`CanonicalGraph`, before saving. (default: :obj:`None`)
 
     **STATS:**
 
@@ -306,13 +303,10 @@ class OGBNodeDataset(_StagedOGB, _ogb_node_class()):
             :obj:`None`, uses :obj:`$PYG_HOPFIELD_ROOT` or
             :obj:`~/.cache/pyg_hopfield`.
         name (str): The name of the dataset (:obj:`"ogbn-arxiv"`).
-        transform (callable, optional): A function/transform applied to
-            the data object on every access. (default: :obj:`None`)
-        pre_transform (callable, optional): A function/transform applied
-            once, after :class:`CanonicalGraph`, before saving.
-            (default: :obj:`None`)
-        force_reload (bool, optional): Whether to re-process the dataset.
-            (default: :obj:`False`)
+        transform, force_reload (optional): As in
+            :class:`~torch_geometric.data.InMemoryDataset`.
+        pre_transform (callable, optional): Applied once, after
+            :class:`CanonicalGraph`, before saving. (default: :obj:`None`)
 
     **STATS:**
 

@@ -42,18 +42,8 @@ class SEALDataset(RawFileDataset):
         name (str): The name of the dataset (:obj:`"USAir"`, :obj:`"PB"`,
             :obj:`"Power"`, :obj:`"Celegans"`, :obj:`"arxiv"`;
             case-insensitive).
-        transform (callable, optional): A function/transform that takes in
-            an :obj:`torch_geometric.data.Data` object and returns a
-            transformed version. The data object will be transformed before
-            every access. (default: :obj:`None`)
-        pre_transform (callable, optional): A function/transform that takes
-            in an :obj:`torch_geometric.data.Data` object and returns a
-            transformed version. The data object will be transformed before
-            being saved to disk. (default: :obj:`None`)
-        force_reload (bool, optional): Whether to re-process the dataset.
-            (default: :obj:`False`)
-        log (bool, optional): Whether to print progress to the console.
-            (default: :obj:`True`)
+        transform, pre_transform, force_reload, log (optional): As in
+            :class:`~torch_geometric.data.InMemoryDataset`.
 
     **STATS:**
 
