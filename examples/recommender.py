@@ -190,24 +190,9 @@ def spectral(train, num_items, dim):
 
 
 def hebbian_paper(train, num_items, dim, seed):
-    # The paper's settings, given explicitly, on the count-weighted graph.
+    # The paper's settings (preset 'paper') on the count-weighted graph.
     edge_index, edge_weight = co_interaction_graph(train, num_items)
-    model = HebbianPropagation(
-        num_items,
-        dim,
-        orthogonalize=False,
-        num_iterations=10,
-        lr=1.0,
-        variance=10.0,
-        variance_decay=1.1,
-        negative_weight=0.5,
-        num_negative_samples=1,
-        gaussian='sample',
-        transition='row',
-        normalize=False,
-        whiten=False,
-        seed=seed,
-    )
+    model = HebbianPropagation.from_preset('paper', num_items, dim, seed=seed)
     return model(edge_index, edge_weight)
 
 
