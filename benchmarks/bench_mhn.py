@@ -3,8 +3,10 @@ r"""Benchmark of :class:`pyg_hopfield.nn.MHNEmbedding` on BlogCatalog.
 Parts (each merges its numbers into ``benchmarks/results/mhn.json``):
 
 * ``dynamics``: seconds per epoch and peak memory of one training step at
-  K = 2000 for the exact memory-space dynamics vs. the literal eq. 1-3,
-  each measured in a fresh subprocess (peak RSS), ratio in one run.
+  K = 2000 for the exact memory-space dynamics vs. the literal eq. 1-3
+  (both with the default random-walk window) and the memory-space dynamics
+  on the paper's 1-hop context (``memory_1hop``, the cost of the window),
+  each measured in a fresh subprocess (peak RSS), ratios in one run.
 * ``time_to_f1``: wall time (training only; evaluation excluded) until the
   embedding reaches the paper's BlogCatalog micro-F1 (40.26), checked after
   every epoch with a 2-split evaluation, then confirmed with
@@ -60,6 +62,7 @@ def _dynamics_worker(
     threads,
     device='cpu',
     negatives=None,
+    walk_weights=None,
 ):
     torch.set_num_threads(threads)
     from pyg_hopfield.nn import MHNEmbedding
@@ -75,6 +78,7 @@ def _dynamics_worker(
         memories,
         dynamics=dynamics,
         num_negative_samples=negatives,
+        **({} if walk_weights is None else dict(walk_weights=walk_weights)),
     ).to(device)
     # As MHNEmbedding.fit does:
     optimizer = torch.optim.Adam(
@@ -119,14 +123,16 @@ def part_dynamics(args):
     ctx = mp.get_context('spawn')
     out = {}
     variants = [
-        ('memory', 'memory', args.batches, None),
-        ('literal', 'literal', args.literal_batches, None),
+        ('memory', 'memory', args.batches, None, None),
+        ('literal', 'literal', args.literal_batches, None, None),
+        # the paper's 1-hop context: the cost of the default walk window
+        ('memory_1hop', 'memory', args.batches, None, (1.0,)),
     ]
     if args.negatives:  # sampled softmax, same run
         variants.append(
-            ('memory_sampled', 'memory', args.batches, args.negatives)
+            ('memory_sampled', 'memory', args.batches, args.negatives, None)
         )
-    for name, dynamics, num_batches, negatives in variants:
+    for name, dynamics, num_batches, negatives, walk in variants:
         queue = ctx.Queue()
         proc = ctx.Process(
             target=_dynamics_worker,
@@ -140,6 +146,7 @@ def part_dynamics(args):
                 args.threads,
                 args.device,
                 negatives,
+                walk,
             ),
         )
         proc.start()
@@ -149,6 +156,10 @@ def part_dynamics(args):
     out['speedup'] = (
         out['literal']['seconds_per_epoch']
         / out['memory']['seconds_per_epoch']
+    )
+    out['walk_cost'] = (
+        out['memory']['seconds_per_epoch']
+        / out['memory_1hop']['seconds_per_epoch']
     )
     if args.negatives:
         out['sampled_speedup'] = (
@@ -519,7 +530,7 @@ def main():
     if args.part == 'dynamics':
         for dyn in [
             key
-            for key in ('memory', 'literal', 'memory_sampled')
+            for key in ('memory', 'literal', 'memory_1hop', 'memory_sampled')
             if key in out
         ]:
             print(
