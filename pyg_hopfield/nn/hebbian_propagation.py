@@ -1,3 +1,4 @@
+import dataclasses
 import weakref
 from collections.abc import Callable
 
@@ -210,9 +211,19 @@ class HebbianPropagation(torch.nn.Module):
     def __getattr__(self, name: str):
         # The hyper-parameters read through (model.lr, ...) from the one
         # validated, immutable HebbianOptions.
-        if name in HebbianOptions.__dataclass_fields__:
-            return getattr(self.__dict__['options'], name)
+        options = self.__dict__.get('options')
+        if options is not None and name in HebbianOptions.__dataclass_fields__:
+            return getattr(options, name)
         return super().__getattr__(name)
+
+    def __setattr__(self, name: str, value):
+        # Setting a hyper-parameter (model.lr = 2.0) validates it again and
+        # drops the cached graph, which depends on some of them.
+        if name in HebbianOptions.__dataclass_fields__:
+            self.options = dataclasses.replace(self.options, **{name: value})
+            self.reset_parameters()
+        else:
+            super().__setattr__(name, value)
 
     @classmethod
     def from_preset(

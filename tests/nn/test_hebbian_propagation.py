@@ -458,3 +458,19 @@ def test_functional_form_and_deprecated_alias():
         hebbian_propagation(EDGE_INDEX, 6, 8, learning_rate=1.0)
     with pytest.raises(ValueError, match="'return_all=True' needs"):
         hebbian_propagation(EDGE_INDEX, 6, 8, return_all=True)
+
+
+def test_setting_a_hyper_parameter_validates_and_applies():
+    model = HebbianPropagation(6, 8, num_iterations=3, seed=0)
+    model(EDGE_INDEX)
+    model.transition = 'sym'  # drops the cached graph of 'row'
+    assert model._cache is None and model.options.transition == 'sym'
+    assert torch.equal(
+        model(EDGE_INDEX),
+        HebbianPropagation(6, 8, num_iterations=3, transition='sym', seed=0)(
+            EDGE_INDEX
+        ),
+    )
+    with pytest.raises(ValueError, match="'lr' must be > 0.0"):
+        model.lr = -1.0
+    assert model.lr == 1.0
