@@ -11,9 +11,13 @@ import torch
 from torch import Tensor
 
 from pyg_hopfield.evaluation.hit_rate import PROTOCOLS, hit_rate_at_k
-from pyg_hopfield.utils.checks import check_edge_index, check_int, check_seed
-from pyg_hopfield.utils.co_interaction import check_interaction_index
-from pyg_hopfield.utils.user_split import held_out_user_split, user_histories
+from pyg_hopfield.utils.checks import (
+    check_edge_index,
+    check_int,
+    check_interaction_index,
+    check_seed,
+)
+from pyg_hopfield.utils.user_split import held_out_user_split, histories_csr
 
 #: What a recommender's :obj:`fit` returns: item embeddings (scored by
 #: inner products with themselves) or (seed, candidate) embeddings.
@@ -164,7 +168,7 @@ def item_recommender_hit_rate(
         query, candidate = (
             scorer if isinstance(scorer, tuple) else (scorer, None)
         )
-        histories = user_histories(interaction_index, split.test, num_items)
+        histories = histories_csr(interaction_index, split.test, num_items)
         out['num_test_users'].append(split.test.numel())
         for protocol in PROTOCOLS:
             out[protocol].append(

@@ -6,62 +6,10 @@ import torch
 from torch import Tensor
 from torch_geometric.utils import remove_self_loops, to_torch_coo_tensor
 
-from pyg_hopfield.utils.checks import check_int
+from pyg_hopfield.utils.checks import check_interaction_index
 
 #: The weightings :func:`co_interaction_graph` accepts.
 WEIGHTINGS = ('count', 'cosine', 'jaccard', 'pmi')
-
-
-def check_interaction_index(
-    interaction_index: Tensor,
-    num_items: int,
-    num_users: int | None = None,
-) -> None:
-    r"""Raises a :class:`ValueError` naming the problem and the fix unless
-    :obj:`interaction_index` is a :obj:`torch.long` tensor
-    :obj:`[2, num_interactions]` of (user, item) pairs with
-    :obj:`0 <= item < num_items` (and :obj:`0 <= user < num_users`)."""
-    if (
-        not isinstance(interaction_index, Tensor)
-        or interaction_index.dtype != torch.long
-        or interaction_index.dim() != 2
-        or interaction_index.size(0) != 2
-    ):
-        what = (
-            f'{interaction_index.dtype} tensor of shape '
-            f'{list(interaction_index.shape)}'
-            if isinstance(interaction_index, Tensor)
-            else type(interaction_index).__name__
-        )
-        raise ValueError(
-            f"'interaction_index' must be a torch.long tensor "
-            f'[2, num_interactions] of (user, item) pairs, got '
-            f'a {what}'
-        )
-    check_int(num_items, 'num_items')
-    if interaction_index.numel() == 0:
-        return
-    if int(interaction_index.min()) < 0:
-        raise ValueError(
-            f"'interaction_index' contains the negative id "
-            f'{int(interaction_index.min())}; ids are 0-based'
-        )
-    item = int(interaction_index[1].max())
-    if item >= num_items:
-        raise ValueError(
-            f"'interaction_index' contains item {item} but "
-            f'num_items={num_items}; pass num_items='
-            f'{item + 1} or more'
-        )
-    if num_users is not None:
-        check_int(num_users, 'num_users')
-        user = int(interaction_index[0].max())
-        if user >= num_users:
-            raise ValueError(
-                f"'interaction_index' contains user {user} but "
-                f'num_users={num_users}; pass num_users='
-                f'{user + 1} or more'
-            )
 
 
 def co_interaction_graph(

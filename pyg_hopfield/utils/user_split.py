@@ -9,8 +9,11 @@ import torch
 from torch import Tensor
 from torch_geometric.utils.sparse import index2ptr
 
-from pyg_hopfield.utils.checks import check_int, check_seed
-from pyg_hopfield.utils.co_interaction import check_interaction_index
+from pyg_hopfield.utils.checks import (
+    check_int,
+    check_interaction_index,
+    check_seed,
+)
 
 
 class UserSplit(NamedTuple):
@@ -94,6 +97,16 @@ def user_histories(
                 [0., 1., 0.]])
     """
     check_interaction_index(interaction_index, num_items)
+    return histories_csr(interaction_index, users, num_items)
+
+
+def histories_csr(
+    interaction_index: Tensor,
+    users: Tensor,
+    num_items: int,
+) -> Tensor:
+    r""":func:`user_histories` without the checks, for callers that
+    checked :obj:`interaction_index` once already."""
     users = torch.as_tensor(users, dtype=torch.long).view(-1)
     # Row of every user id in 'users' (-1 if absent):
     num_ids = max(
