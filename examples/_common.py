@@ -148,11 +148,27 @@ def embed(data, args: argparse.Namespace) -> torch.Tensor:
         return F.normalize(model(context), dim=-1).cpu()
 
 
-def save_results(results: dict, path: str | None) -> dict:
-    r"""Writes :obj:`results` as JSON to :obj:`path` (nothing if
-    :obj:`None`) and returns them."""
-    if path is not None:
-        with open(path, 'w') as f:
-            json.dump(results, f, indent=2)
-        print(f'Saved results to {path}')
-    return results
+def save_results(
+    args: argparse.Namespace,
+    results: object,
+    embedding_time_s: float,
+    total_time_s: float,
+    **fields: object,
+) -> dict:
+    r"""The run's record (dataset, method, arguments, :obj:`fields`, times
+    and :obj:`results`), written as JSON to ``args.out`` unless that is
+    :obj:`None`, and returned."""
+    record = {
+        'dataset': args.dataset,
+        'method': args.method,
+        'args': vars(args),
+        **fields,
+        'embedding_time_s': embedding_time_s,
+        'total_time_s': total_time_s,
+        'results': results,
+    }
+    if args.out is not None:
+        with open(args.out, 'w') as f:
+            json.dump(record, f, indent=2)
+        print(f'Saved results to {args.out}')
+    return record

@@ -215,19 +215,16 @@ def main(argv=None) -> dict:
 
     total_time = time.perf_counter() - start
     print_table(rows, official)
-    results = {
-        'dataset': args.dataset,
-        'method': args.method,
-        'official_metric': f'hits@{official}',
-        'args': vars(args),
-        'train_split_inferred': bool(
+    return save_results(
+        args,
+        rows,
+        embed_time,
+        total_time,
+        official_metric=f'hits@{official}',
+        train_split_inferred=bool(
             getattr(dataset, 'train_split_inferred', False)
         ),
-        'embedding_time_s': embed_time,
-        'total_time_s': total_time,
-        'results': rows,
-    }
-    return save_results(results, args.out)
+    )
 
 
 if __name__ == '__main__':

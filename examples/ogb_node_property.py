@@ -212,16 +212,9 @@ def main(argv=None) -> dict:
 
     total_time = time.perf_counter() - start
     print_table(rows, args.classifier)
-    results = {
-        'dataset': args.dataset,
-        'method': args.method,
-        'official_metric': 'acc',
-        'args': vars(args),
-        'embedding_time_s': embed_time,
-        'total_time_s': total_time,
-        'results': rows,
-    }
-    return save_results(results, args.out)
+    return save_results(
+        args, rows, embed_time, total_time, official_metric='acc'
+    )
 
 
 if __name__ == '__main__':

@@ -232,19 +232,13 @@ def main(argv=None) -> dict:
             f'{protocol["macro_f1_std"]:.2f}'
         )
 
-    results = {
-        'dataset': args.dataset,
-        'method': args.method,
-        'args': vars(args),
-        'embedding_time_s': embed_time,
-        'total_time_s': total_time,
-        'results': [
-            {'model': model, 'input': inputs, **res}
-            for (model, inputs), res in rows.items()
-        ],
-        'protocol_9_1': protocol,
-    }
-    return save_results(results, args.out)
+    results = [
+        {'model': model, 'input': inputs, **res}
+        for (model, inputs), res in rows.items()
+    ]
+    return save_results(
+        args, results, embed_time, total_time, protocol_9_1=protocol
+    )
 
 
 if __name__ == '__main__':

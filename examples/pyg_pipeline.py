@@ -231,18 +231,11 @@ def main(argv=None) -> dict:
             f'{100 * res["test_auc"]:>9.2f}'
         )
 
-    results = {
-        'dataset': args.dataset,
-        'method': args.method,
-        'args': vars(args),
-        'embedding_time_s': embed_time,
-        'total_time_s': total_time,
-        'results': [
-            {'model': model, 'input': name, **res}
-            for (model, name), res in rows.items()
-        ],
-    }
-    return save_results(results, args.out)
+    results = [
+        {'model': model, 'input': name, **res}
+        for (model, name), res in rows.items()
+    ]
+    return save_results(args, results, embed_time, total_time)
 
 
 if __name__ == '__main__':
