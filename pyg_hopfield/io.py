@@ -422,6 +422,18 @@ def _check_values(
             )
 
 
+def _release(array: np.ndarray | None) -> None:
+    # Drops the pages of a read-only memory map from the resident set
+    # (they stay in the page cache): without it, streaming a file through
+    # a map leaves all of it counted in the process's RSS.
+    mapping = getattr(array, '_mmap', None)
+    if mapping is not None and hasattr(mapping, 'madvise'):
+        import mmap
+
+        if hasattr(mmap, 'MADV_DONTNEED'):
+            mapping.madvise(mmap.MADV_DONTNEED)
+
+
 class EdgeChunks:
     r"""The edges of a text, ``.npy`` or ``.pt`` file (see the module
     docstring) in chunks of at most :obj:`chunk_size` edges, as stored (no
@@ -510,13 +522,16 @@ class EdgeChunks:
                 )
                 yield start, ids, weight
                 continue
-            # Copies, so the chunk is in memory and writable.
+            # Copies, so the chunk is in memory and writable; then the
+            # mapped pages read so far leave this process's resident set.
             ids = np.array(_pairs(self._array, start, end), order='C')
             weight = None
             if self._weight_array is not None:
                 weight = np.array(
                     self._weight_array[start:end], dtype=np.float32
                 )
+            _release(self._array)
+            _release(self._weight_array)
             _check_values(
                 self.path,
                 self.weights,

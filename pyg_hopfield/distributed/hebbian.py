@@ -36,9 +36,30 @@ class ProcessGroupShard(Shard):
     :obj:`group`: the rows :func:`node_ranges` gives it, exchanged with
     :func:`torch.distributed.all_gather` (blocks padded to the largest)."""
 
-    def __init__(self, num_nodes: int, group: dist.ProcessGroup | None = None):
+    def __init__(
+        self,
+        num_nodes: int,
+        group: dist.ProcessGroup | None = None,
+        ranges: list[tuple[int, int]] | None = None,
+    ):
         self.group = group
-        self.ranges = node_ranges(num_nodes, dist.get_world_size(group))
+        world_size = dist.get_world_size(group)
+        if ranges is None:
+            ranges = node_ranges(num_nodes, world_size)
+        ranges = [(int(s), int(e)) for s, e in ranges]
+        if (
+            len(ranges) != world_size
+            or ranges[0][0] != 0
+            or ranges[-1][1] != num_nodes
+            or any(s > e for s, e in ranges)
+            or any(a[1] != b[0] for a, b in zip(ranges, ranges[1:]))
+        ):
+            raise ValueError(
+                f"'ranges' must be {world_size} contiguous [start, end) "
+                f'ranges tiling [0, {num_nodes}) in rank order (got '
+                f'{ranges})'
+            )
+        self.ranges = ranges
         start, end = self.ranges[dist.get_rank(group)]
         super().__init__(num_nodes, start, end)
 
@@ -65,6 +86,7 @@ def hebbian_propagation(
     seed: int = 0,
     group: dist.ProcessGroup | None = None,
     return_local: bool = False,
+    ranges: list[tuple[int, int]] | None = None,
     **options,
 ) -> Tensor:
     r"""The Hebbian graph embedding of
@@ -108,6 +130,9 @@ def hebbian_propagation(
             (default: the world)
         return_local (bool, optional): If :obj:`True`, returns only this
             rank's rows. (default: :obj:`False`)
+        ranges (list, optional): The :obj:`[start, end)` node range of
+            every rank, e.g. the edge-balanced ranges of a partition
+            (``meta.json``). (default: :func:`node_ranges`)
         **options: As :class:`~pyg_hopfield.nn.HebbianPropagation`, with
             its defaults.
 
@@ -130,7 +155,7 @@ def hebbian_propagation(
             seed=seed,
         ),
     )
-    shard = ProcessGroupShard(num_nodes, group)
+    shard = ProcessGroupShard(num_nodes, group, ranges)
     out = propagate(
         edge_index,
         num_nodes,

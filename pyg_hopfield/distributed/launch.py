@@ -103,6 +103,7 @@ def embed_shards(
         embedding_dim,
         None if edge_weight is None else edge_weight.to(device),
         group=group,
+        ranges=shard.meta['ranges'],
         **settings,
     )
     if out is not None and dist.get_rank(group) == 0:

@@ -30,14 +30,13 @@ start) and which :func:`torch.sparse_csr_tensor` takes as it is on disk.
 
 The writer streams: the edge file is read in chunks of :obj:`chunk_size`
 edges (``.npy`` memory-mapped, see :class:`~pyg_hopfield.io.EdgeChunks`),
-(1) to find the largest id, (2) to count each part's entries, (3) to fill
-each part's unsorted entries into a memory-mapped scratch file; then each
-part is sorted and merged alone. Peak memory is
-:math:`O(\text{chunk\_size} + \max_r \mathrm{nnz}_r + m)`, never
-:math:`O(|\mathcal{E}|)` for :math:`P > 1`. Everything is written into a
-hidden temporary directory next to :obj:`out` that is renamed into place
-when complete, so an interrupted run never leaves a directory that looks
-like a finished partition.
+(1) to find the largest id, (2) to append each chunk's entries to one
+scratch file per part; then each part is read back, sorted and merged
+alone. Peak memory is :math:`O(\text{chunk\_size} + \max_r
+\mathrm{nnz}_r + m)`, never :math:`O(|\mathcal{E}|)` for :math:`P > 1`.
+Everything is written into a hidden temporary directory next to
+:obj:`out` that is renamed into place when complete, so an interrupted run
+never leaves a directory that looks like a finished partition.
 """
 
 import hashlib
@@ -96,10 +95,13 @@ def _scan_ids(
     chunks: EdgeChunks,
     num_nodes: int | None,
     one_based: bool,
-) -> int:
-    # Pass 1: the smallest and largest ids; returns the number of nodes.
+    directed: bool,
+) -> tuple[int, np.ndarray]:
+    # Pass 1: the number of nodes, and the entries (in-edges once
+    # symmetrised, duplicates counted) of every node.
     smallest, largest = None, -1
-    for offset, ids, _ in chunks:
+    counts = np.zeros(0 if num_nodes is None else num_nodes, dtype=np.int64)
+    for offset, ids, weight in chunks:
         low, high = int(ids.min()), int(ids.max())
         smallest = low if smallest is None else min(smallest, low)
         largest = max(largest, high)
@@ -110,6 +112,15 @@ def _scan_ids(
                 f'{int(ids[:, bad].max())} is out of range for '
                 f"'num_nodes={num_nodes}'"
             )
+        if one_based and low == 0:
+            continue  # refused below
+        dst, _, _ = _entries(ids, None, one_based, directed)
+        chunk = np.bincount(dst, minlength=counts.size)
+        if chunk.size > counts.size:
+            chunk[: counts.size] += counts
+            counts = chunk
+        else:
+            counts += chunk
     if one_based and smallest == 0:
         raise ValueError(
             f"'{chunks.path}' contains node 0, so its ids are not 1-based; "
@@ -122,7 +133,34 @@ def _scan_ids(
             f"id is off by one. Pass 'one_based=True' ('--one-based')",
             stacklevel=3,
         )
-    return largest + 1 - one_based if num_nodes is None else num_nodes
+    if num_nodes is None:
+        num_nodes = largest + 1 - one_based
+    if counts.size < num_nodes:
+        counts = np.concatenate(
+            [counts, np.zeros(num_nodes - counts.size, dtype=np.int64)]
+        )
+    return num_nodes, counts
+
+
+def edge_ranges(counts: np.ndarray, num_parts: int) -> list[tuple[int, int]]:
+    r"""Contiguous node ranges holding about equally many entries: range
+    :math:`r` ends after the first node at which the running sum of
+    :obj:`counts` reaches :math:`r + 1` parts in :obj:`num_parts` of the
+    total (a node with more entries than a part gets a range of its own,
+    and a range may then be empty).
+
+    Examples:
+        >>> edge_ranges(np.array([6, 1, 1, 1, 1, 1, 1]), 2)
+        [(0, 1), (1, 7)]
+    """
+    num_nodes, total = counts.size, int(counts.sum())
+    if total == 0:
+        return node_ranges(num_nodes, num_parts)
+    cumulative = np.cumsum(counts)
+    targets = total * np.arange(1, num_parts) / num_parts
+    ends = np.searchsorted(cumulative, targets, side='left') + 1
+    bounds = [0, *np.minimum(ends, num_nodes).tolist(), num_nodes]
+    return [(bounds[r], bounds[r + 1]) for r in range(num_parts)]
 
 
 def _entries(ids, weight, one_based: bool, directed: bool):
@@ -169,6 +207,7 @@ def partition(
     one_based: bool = False,
     chunk_size: int = 1 << 22,
     overwrite: bool = False,
+    balance: str = 'edges',
 ) -> dict:
     r"""Splits the graph of an edge file into :obj:`num_parts` in-edge
     shards (CSR rows of contiguous node ranges) in the directory
@@ -194,6 +233,12 @@ def partition(
             memory of the reading passes. (default: :obj:`4194304`)
         overwrite (bool, optional): Replace an existing :obj:`out`.
             (default: :obj:`False`)
+        balance (str, optional): :obj:`'edges'`: contiguous node ranges
+            holding about equally many in-edges (:func:`edge_ranges`; on a
+            power-law graph whose ids follow the degree, equal node counts
+            would give the first rank several times its share), or
+            :obj:`'nodes'`: :func:`~pyg_hopfield.distributed.node_ranges`.
+            (default: :obj:`'edges'`)
 
     Returns:
         The metadata written to ``meta.json`` (a :obj:`dict`).
@@ -209,6 +254,10 @@ def partition(
         (3, [[0, 2], [2, 3]], 4)
     """
     _check_int(num_parts, 'num_parts')
+    if balance not in ('edges', 'nodes'):
+        raise ValueError(
+            f"'balance' must be 'edges' or 'nodes' (got {balance!r})"
+        )
     if num_nodes is not None:
         _check_int(num_nodes, 'num_nodes')
     out = osp.abspath(os.fspath(out))
@@ -220,13 +269,17 @@ def partition(
     chunks = EdgeChunks(edges, weights, chunk_size=chunk_size)
     if num_nodes is None:
         num_nodes = chunks.num_nodes
-    num_nodes = _scan_ids(chunks, num_nodes, one_based)
+    num_nodes, counts = _scan_ids(chunks, num_nodes, one_based, directed)
     if num_parts > num_nodes:
         raise ValueError(
             f"'num_parts={num_parts}' exceeds the {num_nodes} nodes; use at "
             f'most one part per node'
         )
-    ranges = node_ranges(num_nodes, num_parts)
+    if balance == 'edges':
+        ranges = edge_ranges(counts, num_parts)
+    else:
+        ranges = node_ranges(num_nodes, num_parts)
+    del counts
     bounds = np.array([s for s, _ in ranges] + [num_nodes], dtype=np.int64)
     weighted = chunks.weighted
 
@@ -268,70 +321,43 @@ def _write(
     one_based: bool,
 ) -> dict:
     num_parts = len(ranges)
-    # Pass 2: the number of entries of every part.
-    counts = np.zeros(num_parts, dtype=np.int64)
-    for _, ids, weight in chunks:
-        dst, _, _ = _entries(ids, weight, one_based, directed)
-        part = np.searchsorted(bounds, dst, side='right') - 1
-        counts += np.bincount(part, minlength=num_parts)
-
-    # Pass 3: unsorted keys (local target * m + source) and weights of
-    # every part, into memory-mapped scratch files.
+    # Pass 2: unsorted keys (local target * m + source) and weights of
+    # every part, appended to scratch files (plain writes: a memory map
+    # would keep every written page in this process's resident set).
     scratch = osp.join(tmp, 'scratch')
     os.makedirs(scratch)
-    keys = [
-        np.lib.format.open_memmap(
-            osp.join(scratch, f'{r}.keys.npy'),
-            mode='w+',
-            dtype=np.int64,
-            shape=(int(counts[r]),),
-        )
+    kinds = ('keys', 'weight') if weighted else ('keys',)
+    files = {
+        (r, kind): open(osp.join(scratch, f'{r}.{kind}'), 'wb')
         for r in range(num_parts)
-    ]
-    values = [
-        np.lib.format.open_memmap(
-            osp.join(scratch, f'{r}.weight.npy'),
-            mode='w+',
-            dtype=np.float32,
-            shape=(int(counts[r]),),
-        )
-        if weighted
-        else None
-        for r in range(num_parts)
-    ]
-    filled = np.zeros(num_parts, dtype=np.int64)
-    for _, ids, weight in chunks:
-        dst, src, weight = _entries(ids, weight, one_based, directed)
-        part = np.searchsorted(bounds, dst, side='right') - 1
-        order = np.argsort(part, kind='stable')
-        part_counts = np.bincount(part, minlength=num_parts)
-        key = (dst - bounds[part]) * num_nodes + src
-        key = key[order]
-        weight = None if weight is None else weight[order]
-        offset = 0
-        for r in range(num_parts):
-            n = int(part_counts[r])
-            if n == 0:
-                continue
-            at = int(filled[r])
-            keys[r][at : at + n] = key[offset : offset + n]
-            if weighted:
-                values[r][at : at + n] = weight[offset : offset + n]
-            filled[r] += n
-            offset += n
-    for array in keys + values:
-        if array is not None:
-            array.flush()
-    del keys, values
-
+        for kind in kinds
+    }
+    try:
+        for _, ids, weight in chunks:
+            dst, src, weight = _entries(ids, weight, one_based, directed)
+            part = np.searchsorted(bounds, dst, side='right') - 1
+            order = np.argsort(part, kind='stable')
+            ends = np.cumsum(np.bincount(part, minlength=num_parts))
+            key = ((dst - bounds[part]) * num_nodes + src)[order]
+            del dst, src
+            weight = None if weight is None else weight[order]
+            for r in range(num_parts):
+                begin = 0 if r == 0 else int(ends[r - 1])
+                if begin < ends[r]:
+                    key[begin : ends[r]].tofile(files[r, 'keys'])
+                    if weighted:
+                        weight[begin : ends[r]].tofile(files[r, 'weight'])
+    finally:
+        for f in files.values():
+            f.close()
     # Per part, one at a time: sort, merge duplicates, write the CSR.
     index_dtype = np.int32 if num_nodes - 1 <= _INT32_MAX else np.int64
     degree = np.zeros(num_nodes, dtype=np.float64)
     shards = []
     for r, (start, end) in enumerate(ranges):
-        key = np.array(np.load(osp.join(scratch, f'{r}.keys.npy')))
+        key = np.fromfile(osp.join(scratch, f'{r}.keys'), dtype=np.int64)
         weight = (
-            np.array(np.load(osp.join(scratch, f'{r}.weight.npy')))
+            np.fromfile(osp.join(scratch, f'{r}.weight'), dtype=np.float32)
             if weighted
             else None
         )
@@ -366,9 +392,8 @@ def _write(
             }
         )
         del arrays, indptr, weight
-        os.remove(osp.join(scratch, f'{r}.keys.npy'))
-        if weighted:
-            os.remove(osp.join(scratch, f'{r}.weight.npy'))
+        for kind in kinds:
+            os.remove(osp.join(scratch, f'{r}.{kind}'))
     shutil.rmtree(scratch)
     np.save(osp.join(tmp, DEGREE_FILE), degree)
     return {

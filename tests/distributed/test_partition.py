@@ -9,7 +9,11 @@ from torch_geometric.utils import scatter
 
 from pyg_hopfield.distributed import node_ranges
 from pyg_hopfield.distributed import partitioning as partition_module
-from pyg_hopfield.distributed.partitioning import partition, shard_file
+from pyg_hopfield.distributed.partitioning import (
+    edge_ranges,
+    partition,
+    shard_file,
+)
 from pyg_hopfield.distributed.shards import (
     ShardError,
     read_degree,
@@ -97,8 +101,9 @@ def in_memory(path, weights, directed, one_based=False):
 @pytest.mark.parametrize('weighted', [False, True])
 @pytest.mark.parametrize('directed', [False, True])
 @pytest.mark.parametrize('num_parts', [1, 3])
+@pytest.mark.parametrize('balance', ['edges', 'nodes'])
 def test_partition_equals_in_memory(
-    tmp_path, layout, dtype, weighted, directed, num_parts
+    tmp_path, layout, dtype, weighted, directed, num_parts, balance
 ):
     path, weights = save_edges(tmp_path, layout, dtype, weighted)
     out = str(tmp_path / 'shards')
@@ -109,6 +114,7 @@ def test_partition_equals_in_memory(
         weights=weights,
         directed=directed,
         chunk_size=4,  # < E: several chunks
+        balance=balance,
     )
     data, edge_index, weight = in_memory(path, weights, directed)
     shards, got_index, got_weight = gather(out, num_parts)
@@ -120,9 +126,15 @@ def test_partition_equals_in_memory(
     assert meta['num_nodes'] == data.num_nodes == 11
     assert meta['nnz'] == edge_index.size(1)
     assert meta['num_input_edges'] == len(PAIRS)
-    assert meta['ranges'] == [list(r) for r in node_ranges(11, num_parts)]
+    # The raw entries of every target (duplicates counted, self-loops not).
+    pairs = PAIRS[PAIRS[:, 0] != PAIRS[:, 1]]
+    targets = pairs[:, 1] if directed else pairs.reshape(-1)
+    counts = np.bincount(targets, minlength=11)
+    ranges = (edge_ranges(counts, num_parts) if balance == 'edges'
+              else node_ranges(11, num_parts))  # fmt: skip
+    assert meta['ranges'] == [list(r) for r in ranges]
     assert meta == read_metadata(out)
-    for shard, (start, end) in zip(shards, node_ranges(11, num_parts)):
+    for shard, (start, end) in zip(shards, ranges):
         assert (shard.start, shard.end) == (start, end)
         assert shard.indices.dtype == torch.int32  # 11 nodes fit int32
         dst = shard.edge_index()[1]
@@ -135,6 +147,22 @@ def test_partition_equals_in_memory(
         reduce='sum',
     )
     assert torch.equal(read_degree(out).float(), expected_degree)
+
+
+def test_edge_ranges():
+    # A hub: equal node counts would give rank 0 most of the entries.
+    counts = np.array([40, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4])
+    assert edge_ranges(counts, 2) == [(0, 1), (1, 11)]
+    assert edge_ranges(counts, 3) == [(0, 1), (1, 5), (5, 11)]
+    assert edge_ranges(np.ones(7, dtype=np.int64), 3) == [
+        (0, 3),
+        (3, 5),
+        (5, 7),
+    ]
+    assert edge_ranges(np.zeros(4, dtype=np.int64), 2) == [(0, 2), (2, 4)]
+    ranges = edge_ranges(np.array([0, 100, 0, 0, 1]), 3)
+    assert ranges[0][0] == 0 and ranges[-1][1] == 5
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
 
 
 def test_adj_t(tmp_path):
@@ -184,7 +212,9 @@ def test_one_based_and_num_nodes(tmp_path):
     _, edge_index, _ = in_memory(path, None, False, one_based=True)
     assert torch.equal(got_index, edge_index)
     with pytest.warns(UserWarning, match="no node 0.*'--one-based'"):
-        meta = partition(path, 2, str(tmp_path / 't'), num_nodes=20)
+        meta = partition(
+            path, 2, str(tmp_path / 't'), num_nodes=20, balance='nodes'
+        )
     assert meta['num_nodes'] == 20 and meta['ranges'][1] == [10, 20]
 
 
@@ -202,6 +232,8 @@ def test_partition_errors(tmp_path):
         partition(path, 2, str(tmp_path / 'u'), num_nodes=10)
     with pytest.raises(ValueError, match='contains node 0.*not 1-based'):
         partition(path, 2, str(tmp_path / 'u'), one_based=True)
+    with pytest.raises(ValueError, match="'balance' must be 'edges'"):
+        partition(path, 2, str(tmp_path / 'u'), balance='degree')
     with pytest.raises(ValueError, match="'chunk_size' must be a positive"):
         partition(path, 2, str(tmp_path / 'u'), chunk_size=0)
     assert not os.path.exists(tmp_path / 'u')
