@@ -163,14 +163,36 @@ def main():
     parser.add_argument('--dims', type=int, nargs='+', default=[32, 128])
     parser.add_argument('--reps', type=int, default=5)
     parser.add_argument('--scratch', default=None)
+    parser.add_argument(
+        '--sections', type=int, nargs='+', default=[1, 2, 3],
+        help='Run only these sections (the JSON keeps the others)',
+    )  # fmt: skip
     args = parser.parse_args()
     scratch = args.scratch or tempfile.mkdtemp(prefix='bench_partition_')
     os.makedirs(scratch, exist_ok=True)
     baseline = run_partition('', 0, '', 0)['peak_rss']
     print(f'baseline RSS (imports only): {baseline / 2**20:.0f} MiB')
-    report = {'baseline_rss': baseline, 'partition': [], 'memory': []}
-    report['exchange'] = []
+    path = osp.join(RESULTS, 'partition.json')
+    report = json.load(open(path)) if osp.exists(path) else {}
+    report['baseline_rss'] = baseline
+    for section, key in ((1, 'partition'), (2, 'memory'), (3, 'exchange')):
+        if section in args.sections:
+            report[key] = []
 
+    if 1 in args.sections:
+        partition_section(args, scratch, baseline, report)
+    if 2 in args.sections:
+        memory_section(args, scratch, report)
+    if 3 in args.sections:
+        exchange_section(args, scratch, report)
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(report, f, indent=1)
+    print(f'\nwrote {path}')
+
+
+def partition_section(args, scratch, baseline, report) -> None:
     print('\n1. partition: edges/s and peak RSS')
     print(
         f'{"nnz":>8} {"edges":>11} {"P":>3} {"chunk":>9} {"s":>7} '
@@ -202,6 +224,8 @@ def main():
                 f'{(r["peak_rss"] - baseline) / 2**20:7.0f}'
             )
 
+
+def memory_section(args, scratch, report) -> None:
     print("\n2. each rank's edge memory (shard bytes)")
     print(f'{"nnz":>8} {"P":>3} {"max MiB":>8} {"whole MiB":>9} {"ratio":>6}')
     nnz = min(args.nnz)
@@ -224,6 +248,8 @@ def main():
             f'{whole / 2**20:9.1f} {max(sizes) / whole:6.3f}'
         )
 
+
+def exchange_section(args, scratch, report) -> None:
     print('\n3. row exchange per iteration, P = 2 (gloo, 127.0.0.1)')
     print(
         f'{"graph":>8} {"m":>9} {"d":>4} {"halo rows":>9} {"of remote":>9} '
@@ -253,12 +279,6 @@ def main():
                     f'{row["all_gather_s"] * 1e3:13.1f} '
                     f'{row["halo_s"] * 1e3:8.1f}  (rank {rank})'
                 )
-    shutil.rmtree(scratch, ignore_errors=True)
-    os.makedirs(RESULTS, exist_ok=True)
-    path = osp.join(RESULTS, 'partition.json')
-    with open(path, 'w') as f:
-        json.dump(report, f, indent=1)
-    print(f'\nwrote {path}')
 
 
 if __name__ == '__main__':
