@@ -6,8 +6,9 @@ resident set before the timed runs (Linux only).
 
 The paper's update (preset 'paper' and variants of it) runs
 ``--num-iterations`` iterations, like the bare loop; the default orthogonal
-propagation runs its own default number of steps (80), so its time is that
-of a whole default embedding, and its edge-dim throughput counts its steps.
+propagation runs its own default number of steps ('auto': 24 at average
+degree >= 10, else 80), so its time is that of a whole default embedding,
+and its edge-dim throughput counts its steps.
 
     python benchmarks/bench_hebbian.py
     python benchmarks/bench_hebbian.py --scaling-edges 1e5 1e6 1e7
@@ -22,6 +23,7 @@ import os.path as osp
 import time
 
 import torch
+
 from _common import graph, proc_status, reset_peak_memory, write_json
 
 #: Method -> (preset of HebbianPropagation.from_preset, overrides); the
@@ -62,7 +64,7 @@ def _measure(spec, root, method, dim, num_iterations, repeats, queue):
         model = HebbianPropagation.from_preset(
             preset, num_nodes, dim, seed=0, **kwargs
         )
-        num_iterations = model.num_iterations
+        num_iterations = model.iterations_for(edge_index)  # 'auto' resolved
         model.transition_matrix(edge_index)  # cache the CSR, as the bare loop
 
         def run():

@@ -15,6 +15,7 @@ import os.path as osp
 import time
 
 import torch
+
 from _common import proc_status, write_json
 
 

@@ -18,6 +18,7 @@ import argparse
 import os.path as osp
 
 import torch
+
 from _common import best_of, graph, write_json
 
 

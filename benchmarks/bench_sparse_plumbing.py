@@ -31,6 +31,7 @@ import sys
 
 import numpy as np
 import torch
+
 from _common import best_of, graph, write_json
 
 ROOT = osp.abspath(osp.join(osp.dirname(__file__), '..'))

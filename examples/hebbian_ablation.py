@@ -11,12 +11,12 @@ overrides the paper's settings (``HebbianPropagation.from_preset('paper',
 import argparse
 import json
 
-from _common import results_path
-
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import link_prediction_map, reconstruction_map
 from pyg_hopfield.nn import HebbianPropagation
 from pyg_hopfield.utils import gem_link_split
+
+from _common import results_path
 
 # Overrides of the paper's settings (preset 'paper').
 VARIANTS = {

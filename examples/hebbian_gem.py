@@ -17,12 +17,13 @@ import os.path as osp
 import time
 
 import torch
-from _common import IMPROVED_SETTINGS, PAPER_SETTINGS
 
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import link_prediction_map, reconstruction_map
 from pyg_hopfield.nn import HebbianPropagation
 from pyg_hopfield.utils import gem_link_split
+
+from _common import IMPROVED_SETTINGS, PAPER_SETTINGS
 
 PRESETS = {
     # The paper's setting.

@@ -12,11 +12,12 @@ import time
 
 import numpy as np
 import torch
-from _common import IMPROVED_SETTINGS, PAPER_SETTINGS, results_path
 
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import node_classification
 from pyg_hopfield.nn import HebbianPropagation
+
+from _common import IMPROVED_SETTINGS, PAPER_SETTINGS, results_path
 
 PRESETS = {
     'paper': dict(PAPER_SETTINGS),

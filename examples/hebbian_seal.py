@@ -13,12 +13,13 @@ import json
 import time
 
 import torch
-from _common import IMPROVED_SETTINGS, PAPER_SETTINGS, results_path
 
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import link_prediction_auc
 from pyg_hopfield.nn import HebbianPropagation
 from pyg_hopfield.utils import seal_link_split
+
+from _common import IMPROVED_SETTINGS, PAPER_SETTINGS, results_path
 
 PRESETS = {
     'paper': dict(PAPER_SETTINGS),

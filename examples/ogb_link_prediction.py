@@ -31,10 +31,11 @@ import time
 
 import torch
 import torch.nn.functional as F
-from _common import add_embedding_arguments, embed, save_results
 from ogb.linkproppred import Evaluator
 
 from pyg_hopfield.datasets import load
+
+from _common import add_embedding_arguments, embed, save_results
 
 HITS_AT = (10, 20, 50, 100)
 

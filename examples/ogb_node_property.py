@@ -29,10 +29,11 @@ import time
 
 import torch
 import torch.nn.functional as F
-from _common import add_embedding_arguments, embed, save_results
 from ogb.nodeproppred import Evaluator
 
 from pyg_hopfield.datasets import load
+
+from _common import add_embedding_arguments, embed, save_results
 
 
 def get_parser() -> argparse.ArgumentParser:

@@ -29,12 +29,13 @@ import warnings
 
 import torch
 import torch.nn.functional as F
-from _common import add_embedding_arguments, embed, save_results
 from torch_geometric.nn import GCNConv
 from torch_geometric.transforms import NormalizeFeatures
 
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import node_classification
+
+from _common import add_embedding_arguments, embed, save_results
 
 
 def get_parser() -> argparse.ArgumentParser:

@@ -28,7 +28,6 @@ import time
 import torch
 import torch.nn.functional as F
 import torch_geometric.transforms as T
-from _common import add_embedding_arguments, save_results
 from sklearn.metrics import roc_auc_score
 from torch_geometric import seed_everything
 from torch_geometric.data import Data
@@ -39,6 +38,8 @@ from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import link_prediction_auc
 from pyg_hopfield.nn import HebbianPropagation, MHNEmbedding
 from pyg_hopfield.transforms import KHopContext, TransitionProbabilities
+
+from _common import add_embedding_arguments, save_results
 
 
 def get_parser() -> argparse.ArgumentParser:

@@ -34,7 +34,6 @@ os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')  # before numpy/implicit
 
 import numpy as np
 import torch
-from _common import results_path
 
 from pyg_hopfield.datasets import load
 from pyg_hopfield.evaluation import (
@@ -48,6 +47,8 @@ from pyg_hopfield.utils import (
     held_out_user_split,
     user_histories,
 )
+
+from _common import results_path
 
 # Table 4 of the paper (a retailer's private data, 200,000 items; a
 # different data set, shown for reference only):
