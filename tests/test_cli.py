@@ -724,3 +724,26 @@ def test_cli_node_classification_l2_flag(data_mirror, tmp_path, monkeypatch):
 
         assert json.loads(result.read_text())['l2_normalised'] is expected
     assert seen == [True, False]
+
+
+def test_cli_mhn_walk_weights_flag(tmp_path):
+    from pyg_hopfield.io import read_edge_list
+    from pyg_hopfield.nn import MHNEmbedding
+    from pyg_hopfield.transforms import KHopContext
+
+    edges = _chorded_cycle(tmp_path)
+    data = read_edge_list(str(edges))
+    context = KHopContext(k=1).context(data.edge_index, data.num_nodes)
+    outputs = {}
+    for weights in (['1'], ['1', '2']):
+        out = tmp_path / f'{len(weights)}.pt'
+        argv = ['embed', '--method', 'mhn', '--edges', str(edges), '--dim']
+        argv += ['8', '--epochs', '0', '--walk-weights', *weights]
+        assert main(argv + ['--out', str(out)]) == 0
+        torch.manual_seed(0)
+        walk = tuple(float(w) for w in weights)
+        model = MHNEmbedding(data.num_nodes, 8, walk_weights=walk)
+        with torch.no_grad():
+            assert torch.equal(torch.load(out), model(context))
+        outputs[walk] = torch.load(out)
+    assert not torch.equal(outputs[(1.0,)], outputs[(1.0, 2.0)])

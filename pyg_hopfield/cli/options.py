@@ -37,6 +37,7 @@ FLOAT_FLAGS = (
     'test_ratio',
     'alphas',
     'popularity_exponent',
+    'walk_weights',
 )
 #: HebbianPropagation argument -> flag destination.
 HEBBIAN_OPTIONS = {
@@ -64,6 +65,7 @@ MHN_OPTIONS = {
     'patience': 'patience',
     'batch_size': 'batch_size',
     'lr': 'lr',
+    'walk_weights': 'walk_weights',
 }
 #: Flag words that stand for booleans of these arguments.
 _WORDS = {
@@ -128,7 +130,8 @@ def method_options(args: argparse.Namespace) -> dict[str, Any]:
     for name, dest in names.items():
         value = getattr(args, dest, None)
         if value is not None:
-            options[name] = _WORDS.get(name, {}).get(value, value)
+            words = _WORDS.get(name, {})
+            options[name] = words.get(value, value) if words else value
     dim = args.memories if args.method == 'mhn' else None
     options['dim'] = dim or args.dim
     return options

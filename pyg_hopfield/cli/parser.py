@@ -44,7 +44,7 @@ HEBBIAN_FLAGS = [
 MHN_FLAGS = [
     ('--epochs', int, None, 'largest number of training epochs (20); 0 '
      'gives the untrained embedding'),
-    ('--patience', int, 3, 'stop when the link AUC on 10%% held-out '
+    ('--patience', int, 1, 'stop when the link AUC on 10%% held-out '
      'training edges has not improved for this many epochs and keep the '
      'best epoch (0 trains all --epochs on all edges)'),
     ('--memories', int, None, 'alias of --dim for mhn'),
@@ -54,6 +54,9 @@ MHN_FLAGS = [
     ('--mask', ('node', 'ego'), 'node', "masked node of a training sample: "
      "the node ('node', the paper) or a member of its ego network ('ego')"),
     ('--init-std', float, 0.1, 'standard deviation of the initial memories'),
+    ('--walk-weights', [float], None, 'weights of the 1-, 2-, ... step '
+     'random-walk window of a context (1 2); 1 alone: the paper\'s 1-hop '
+     'context'),
 ]  # fmt: skip
 EVALUATE_FLAGS = [
     ('--test-ratio', float, 0.1, 'held-out edge fraction (seal and gem '
