@@ -206,7 +206,8 @@ def announce_mhn(
         else f'about {_minutes(per_epoch * epochs)}'
     )
     stop = (
-        f', stopping {patience} epochs after the best validation AUC'
+        f', stopping {patience} epoch{"s" * (patience > 1)} after the best '
+        f'validation AUC'
         if patience
         else ''
     )
