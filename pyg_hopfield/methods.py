@@ -41,7 +41,9 @@ METHODS = ('hebbian', 'mhn')
 DEFAULT_DIM = {'hebbian': 200, 'mhn': 2000}
 
 #: Seconds per 10^12 floating-point operations of an MHN training epoch on
-#: the project's 2-core CPU (measured: BlogCatalog, K=2000, 28.8 s/epoch).
+#: the project's 2-core CPU, per step of the context window (measured on
+#: BlogCatalog, K=2000: 28.8 s/epoch with the paper's 1-hop context, 55.8 s
+#: with the default window (1, 2)).
 MHN_SECONDS_PER_TFLOP = 5.2
 
 
@@ -168,16 +170,19 @@ def mhn_epoch_seconds(
     num_memories: int,
     num_steps: int = 7,
     batch_size: int = 1024,
+    walk_length: int = 2,
 ) -> float:
     r"""A rough CPU estimate of one :meth:`MHNEmbedding.fit` epoch from its
     dense products: per batch the Gram matrix :math:`\Phi\Phi^{\top}`
     (:math:`mK^2`), per node :math:`T` steps in memory space (:math:`TK^2`)
     and the logits over all nodes (:math:`mK`), each about 6 flops with
-    the backward pass."""
+    the backward pass; a context window of :obj:`walk_length` steps
+    repeats the context products (measured: about that many times the
+    1-hop epoch)."""
     m, k = num_nodes, num_memories
     batches = -(-m // batch_size)
     flops = 6.0 * (batches * m * k * k + m * num_steps * k * k + m * m * k)
-    return flops / 1e12 * MHN_SECONDS_PER_TFLOP
+    return flops / 1e12 * MHN_SECONDS_PER_TFLOP * walk_length
 
 
 def _minutes(seconds: float) -> str:
@@ -191,11 +196,12 @@ def announce_mhn(
     batch_size: int,
     epochs: int,
     patience: int,
+    walk_length: int = 2,
 ) -> None:
     r"""Says up front, on stderr, how long training will take when it is
     expected to take more than a minute."""
     per_epoch = mhn_epoch_seconds(
-        num_nodes, num_memories, num_steps, batch_size
+        num_nodes, num_memories, num_steps, batch_size, walk_length
     )
     if epochs == 0 or per_epoch * epochs <= 60:
         return
@@ -296,7 +302,10 @@ def embed_mhn(
         )
         if validation:
             fit_context, validation['patience'] = held_out_context, patience
-    announce_mhn(num_nodes, dim, num_steps, batch_size, epochs, patience)
+    walk_length = len(model.walk_weights)
+    announce_mhn(
+        num_nodes, dim, num_steps, batch_size, epochs, patience, walk_length
+    )
     history = model.fit(
         fit_context,
         max_epochs=epochs,
