@@ -10,6 +10,8 @@ import warnings
 
 from pyg_hopfield.cli.options import graph_options, memory_flag, method_options
 from pyg_hopfield.cli.output import save_embedding, write_json
+from pyg_hopfield.cli.papers import cmd_capacity, cmd_reproduce
+from pyg_hopfield.cli.sharded import cmd_partition, embed_partition
 
 #: The protocol flags (argparse destinations) each task takes.
 TASK_FLAGS = {
@@ -102,34 +104,6 @@ def cmd_embed(args: argparse.Namespace) -> None:
     )
 
 
-def embed_partition(args: argparse.Namespace) -> None:
-    r"""``embed --edges DIR --nproc P``: the sharded propagation of a
-    partition, one local process per shard."""
-    from pyg_hopfield.distributed import embed_shards_local
-    from pyg_hopfield.methods import DEFAULT_DIM
-
-    if args.method != 'hebbian' or args.edges is None or args.device != 'cpu':
-        raise ValueError(
-            "'--nproc' runs --method hebbian on the CPU over --edges DIR, a "
-            "'pyg-hopfield partition' directory (GPUs: torchrun, see the "
-            'distributed tutorial)'
-        )
-    for flag in ('weights', 'num_nodes', 'directed', 'one_based'):
-        if getattr(args, flag):
-            name = '--' + flag.replace('_', '-')
-            raise ValueError(f"'{name}' is set by 'partition', not '--nproc'")
-    options = method_options(args)
-    del options['device']
-    dim = options.pop('dim') or DEFAULT_DIM['hebbian']
-    start = time.perf_counter()
-    embed_shards_local(args.edges, args.out, args.nproc, dim, **options)
-    print(
-        f'Embedded the partition {args.edges} into {dim} dimensions with '
-        f'{args.nproc} processes in {time.perf_counter() - start:.2f} s '
-        f'-> {args.out}'
-    )
-
-
 def protocol_options(args: argparse.Namespace, data) -> dict:
     r"""The keyword arguments of :func:`pyg_hopfield.protocols.evaluate`."""
     names = TASK_FLAGS[args.task]
@@ -163,8 +137,11 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     metrics.update(protocols.evaluate(data, args.task, args.method, **options))
     roc = metrics.pop('roc', None)
     for key, value in metrics.items():
-        print(f'{key:>14}: {value:.4f}' if isinstance(value, float) else
-              f'{key:>14}: {value}')  # fmt: skip
+        print(
+            f'{key:>14}: {value:.4f}'
+            if isinstance(value, float)
+            else f'{key:>14}: {value}'
+        )
     if args.json:
         write_json(args.json, metrics)
     if roc is not None:
@@ -191,88 +168,26 @@ def cmd_sweep(args: argparse.Namespace) -> None:
     if args.json:
         write_json(
             args.json,
-            {'task': args.task, 'method': args.method, 'graph': graph,
-             'seed': args.seed, 'rows': rows},
-        )  # fmt: skip
+            {
+                'task': args.task,
+                'method': args.method,
+                'graph': graph,
+                'seed': args.seed,
+                'rows': rows,
+            },
+        )
     if args.plot:
         from pyg_hopfield.plot import metric_against_dimension
 
         metric_against_dimension(
-            rows, metric, args.plot, label=args.method,
+            rows,
+            metric,
+            args.plot,
+            label=args.method,
             ylabel=f'{args.task} ({metric.upper()})',
             title=args.dataset or osp.basename(args.edges),
-        )  # fmt: skip
+        )
         print(f'{metric.upper()} vs dimension -> {args.plot}')
-
-
-def cmd_capacity(args: argparse.Namespace) -> None:
-    from pyg_hopfield.memory import retrieval_capacity
-
-    rows = retrieval_capacity(
-        args.neurons, args.alphas, args.probes, args.mode, args.seed
-    )
-    print(f'{"N":>6}{"alpha":>8}{"overlap":>9}{"retrieved":>11}')
-    for r in rows:
-        print(f'{r["N"]:>6}{r["alpha"]:>8.3f}{r["overlap"]:>9.3f}'
-              f'{r["retrieved"]:>11.3f}')  # fmt: skip
-    if args.json:
-        write_json(
-            args.json, {'mode': args.mode, 'seed': args.seed, 'rows': rows}
-        )
-    if args.plot:
-        from pyg_hopfield.plot import capacity_curve
-
-        capacity_curve(rows, args.plot)
-        print(f'overlap vs alpha -> {args.plot}')
-
-
-def cmd_reproduce(args: argparse.Namespace) -> None:
-    from pyg_hopfield import protocols
-    from pyg_hopfield.paper_tables import PAPER_TABLES
-
-    table = PAPER_TABLES[args.table]
-    print(f'{args.table}: {table["title"]}')
-    print(f'protocol: {table["protocol"]}')
-    rows = protocols.reproduce(
-        args.table,
-        datasets=args.datasets,
-        root=args.root,
-        seed=args.seed,
-        device=args.device,
-    )
-    print(f'\n{"dataset":<14}{"paper":>10}{"ours":>10}{"seconds":>10}')
-    for r in rows:
-        print(f'{r["dataset"]:<14}{r["paper"]:>10.3f}{r["ours"]:>10.3f}'
-              f'{r["seconds"]:>10.1f}')  # fmt: skip
-    if args.json:
-        write_json(
-            args.json, {'table': args.table, 'seed': args.seed, 'rows': rows}
-        )
-
-
-def cmd_partition(args: argparse.Namespace) -> None:
-    from pyg_hopfield.distributed.partitioning import partition
-
-    for flag in ('parts', 'out'):
-        if getattr(args, flag) is None:
-            raise ValueError(f"'--{flag}' is required for 'partition'")
-    start = time.perf_counter()
-    meta = partition(
-        args.edges,
-        args.parts,
-        args.out,
-        weights=args.weights,
-        num_nodes=args.num_nodes,
-        directed=args.directed,
-        one_based=args.one_based,
-        chunk_size=args.chunk_size,
-        overwrite=args.overwrite,
-    )
-    print(
-        f'Partitioned {meta["num_nodes"]:,} nodes and {meta["nnz"]:,} '
-        f'nonzeros into {meta["num_parts"]} shards in '
-        f'{time.perf_counter() - start:.2f} s -> {args.out}'
-    )
 
 
 COMMANDS = {

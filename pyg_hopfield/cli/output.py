@@ -42,3 +42,11 @@ def write_json(path: str, obj: dict, flag: str = '--json') -> None:
         ) from e
     with atomic_write(path) as f:
         f.write(text)
+
+
+def print_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> None:
+    r"""Prints :obj:`rows` under a header, one :obj:`(key, alignment and
+    width, number format)` per column, e.g. :obj:`('auc', '>10', '.3f')`."""
+    print(''.join(f'{key:{width}}' for key, width, _ in columns))
+    for row in rows:
+        print(''.join(f'{row[k]:{w}{f}}' for k, w, f in columns))
