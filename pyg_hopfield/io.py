@@ -191,14 +191,19 @@ def read_text_edges(path: str) -> tuple[np.ndarray, np.ndarray | None]:
     ) from error
 
 
-def _open_npy(path: str) -> np.ndarray:
-    # The memory map of a checked [E, 2] or [2, E] int32/int64 array.
+def _memory_map(path: str) -> np.ndarray:
+    # The read-only memory map of a .npy file, or one clear error.
     try:
-        array = np.load(path, mmap_mode='r', allow_pickle=False)
+        return np.load(path, mmap_mode='r', allow_pickle=False)
     except Exception as e:
         raise ValueError(
             f"'{path}' is not a readable .npy array ({type(e).__name__}: {e})"
         ) from e
+
+
+def _open_npy(path: str) -> np.ndarray:
+    # The memory map of a checked [E, 2] or [2, E] int32/int64 array.
+    array = _memory_map(path)
     if array.ndim != 2 or 2 not in array.shape:
         raise ValueError(
             f"'{path}' holds an array of shape "
@@ -235,12 +240,7 @@ def _open_npy_weights(path: str, num_edges: int) -> np.ndarray:
         raise ValueError(
             f"'--weights' must be an existing .npy file, got '{path}'"
         )
-    try:
-        array = np.load(path, mmap_mode='r', allow_pickle=False)
-    except Exception as e:
-        raise ValueError(
-            f"'{path}' is not a readable .npy array ({type(e).__name__}: {e})"
-        ) from e
+    array = _memory_map(path)
     if array.shape != (num_edges,) or array.dtype.kind not in 'fiu':
         raise ValueError(
             f"'{path}' holds {array.dtype} weights of shape "
