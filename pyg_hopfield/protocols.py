@@ -147,7 +147,7 @@ def select_hebbian(
     quiet = {**options, 'negative_weight': 0.0, 'progress': False}
     for setting in tqdm(grid, desc='select', unit='setting'):
         x = embed(
-            data, 'hebbian', edge_index=fit, seed=seed, **quiet, **setting
+            data, 'hebbian', edge_index=fit, seed=seed, **{**quiet, **setting}
         )
         auc = evaluation.link_prediction_auc(x, val_pos, val_neg)['auc']
         if auc > best_auc:

@@ -751,3 +751,13 @@ def test_cli_mhn_walk_weights_flag(tmp_path):
             assert torch.equal(torch.load(out), model(context))
         outputs[walk] = torch.load(out)
     assert not torch.equal(outputs[(1.0,)], outputs[(1.0, 2.0)])
+
+
+def test_cli_select_overrides_a_flag_it_selects(tmp_path, capsys):
+    # --select chooses the degree direction itself; a flag that sets it is
+    # replaced by the choice, never a crash.
+    edges = _chorded_cycle(tmp_path)
+    argv = ['evaluate', '--task', 'link-auc', '--method', 'hebbian']
+    argv += ['--edges', str(edges), '--select', '--degree-direction', 'true']
+    assert main(argv + ['--dim', '4']) == 0
+    assert 'selected on validation' in capsys.readouterr().out
